@@ -62,3 +62,29 @@ ensure_chromium() {
   as_root apt-get update -qq >&2 || true
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
 }
+
+# A PostgreSQL 15 server for the tests that need one (Debian's cluster 15/main). Exports the
+# connection string Backstage's TestDatabases reads. Installs the server from apt if missing.
+PG_TEST_USER="datamesh_test"
+PG_TEST_PASSWORD="datamesh_test"
+ensure_postgres() {
+  if ! command -v pg_ctlcluster >/dev/null 2>&1 || [[ ! -d /usr/lib/postgresql/15/bin ]]; then
+    log "installing PostgreSQL 15 from apt"
+    as_root apt-get update -qq >&2 || true
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >&2
+  fi
+  if ! pg_lsclusters -h 2>/dev/null | grep -q '^15 *main'; then
+    as_root pg_createcluster 15 main >&2
+  fi
+  if ! pg_lsclusters -h | grep -q '^15 *main .*online'; then
+    log "starting PostgreSQL 15 (cluster 15/main)"
+    as_root pg_ctlcluster 15 main start >&2
+  fi
+  local port
+  port="$(pg_lsclusters -h | awk '$1 == "15" && $2 == "main" { print $3 }')"
+  # A superuser for tests: provider tests create roles and databases.
+  as_root su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = '$PG_TEST_USER'\"" | grep -q 1 ||
+    as_root su postgres -c "psql -p $port -qc \"CREATE ROLE $PG_TEST_USER LOGIN SUPERUSER PASSWORD '$PG_TEST_PASSWORD'\"" >&2
+  export DATA_MESH_TEST_PG_PORT="$port"
+  export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://$PG_TEST_USER:$PG_TEST_PASSWORD@localhost:$port"
+}

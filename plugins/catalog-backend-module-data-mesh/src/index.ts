@@ -1,8 +1,9 @@
-/***/
 /**
- * The data-mesh-processor module for @backstage/plugin-catalog-backend
+ * Catalog module for Backstage Data Mesh: the `DataProduct` kind, ODCS contracts as `API`
+ * entities of type `odcs`, and the relations between them.
  *
  * @packageDocumentation
  */
 
 export { catalogModuleDataMesh as default } from './module';
+export { DataMeshEntitiesProcessor } from './processor/DataMeshEntitiesProcessor';

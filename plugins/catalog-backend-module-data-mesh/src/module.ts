@@ -1,21 +1,22 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { DataMeshProcessor } from './processor/DataMeshProcessor';
+import { DataMeshEntitiesProcessor } from './processor/DataMeshEntitiesProcessor';
+import { textPlaceholderResolver } from './placeholders/textPlaceholderResolver';
 
+/**
+ * Teaches the catalog the `DataProduct` kind and ODCS contracts.
+ * @public
+ */
 export const catalogModuleDataMesh = createBackendModule({
   pluginId: 'catalog',
-  moduleId: 'data-mesh-processor',
+  moduleId: 'data-mesh',
   register({ registerInit }) {
     registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        catalog: catalogProcessingExtensionPoint,
-      },
-      async init({ catalog, config }) {
-        catalog.addProcessor(DataMeshProcessor.fromConfig(config));
+      deps: { catalog: catalogProcessingExtensionPoint },
+      async init({ catalog }) {
+        catalog.addProcessor(new DataMeshEntitiesProcessor());
+        // ODCS contracts sit beside the product's catalog-info.yaml, also for file locations.
+        catalog.addPlaceholderResolver('text', textPlaceholderResolver);
       },
     });
   },

@@ -1,19 +1,17 @@
-/***/
 /**
- * Common functionalities for the data-mesh plugin.
+ * Types, JSON Schemas, validation and ODPS / ODCS conversion for Backstage Data Mesh, shared by
+ * the frontend and backend packages.
  *
  * @packageDocumentation
  */
 
-/**
- * In this package you might for example declare types that are common
- * between the frontend and backend plugin packages.
- */
-export type CommonType = {
-  field: string;
-};
-
-/**
- * Or you might declare some common constants.
- */
-export const COMMON_CONSTANT = 1;
+export * from './constants';
+export * from './entity/DataProductEntity';
+export * from './entity/refs';
+export * from './validation/ValidationResult';
+export * from './validation/validateDataProduct';
+export * from './odcs/OdcsContract';
+export * from './odcs/validateOdcsContract';
+export * from './odcs/describe';
+export * from './odps/odpsSchemas';
+export * from './odps/toOdps';
