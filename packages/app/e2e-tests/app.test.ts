@@ -1,33 +1,82 @@
-/*
- * Copyright 2020 The Backstage Authors
- *
- * Licensed under the Apache License, Version 2.0 (the "License");
- * you may not use this file except in compliance with the License.
- * You may obtain a copy of the License at
- *
- *     http://www.apache.org/licenses/LICENSE-2.0
- *
- * Unless required by applicable law or agreed to in writing, software
- * distributed under the License is distributed on an "AS IS" BASIS,
- * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
- * See the License for the specific language governing permissions and
- * limitations under the License.
- */
+import { expect, Page, test } from '@playwright/test';
 
-import { test, expect } from '@playwright/test';
-
-test('App should render the welcome page', async ({ page }) => {
+async function signInAs(page: Page, displayName: string) {
   await page.goto('/');
-
-  const enterButton = page.getByRole('button', { name: 'Enter' });
-  await expect(enterButton).toBeVisible();
-  await enterButton.click();
-
-  const nav = page.getByRole('navigation', { name: 'sidebar nav' });
+  await page.getByRole('button', { name: `Sign in as ${displayName}` }).click();
   await expect(
-    nav.getByRole('link', { name: 'Catalog', exact: true }),
+    page.getByRole('navigation', { name: 'sidebar nav' }),
   ).toBeVisible();
+}
+
+test('an example user finds a data product, reads its ports and contract, and follows an input upstream', async ({
+  page,
+}) => {
+  await signInAs(page, 'Lena Analyst');
+
+  // The catalogue opens on data products, with type and domain columns.
   await expect(
-    page.getByRole('link', { name: 'APIs', exact: true }),
+    page.getByRole('heading', { name: /All DataProducts \(\d+\)/ }),
   ).toBeVisible();
+  const table = page.getByRole('table').filter({ hasText: 'sales-orders' });
+  await expect(table.getByRole('columnheader', { name: 'Type' })).toBeVisible();
+  await expect(
+    table.getByRole('columnheader', { name: 'Domain' }),
+  ).toBeVisible();
+  const salesOrdersRow = table
+    .getByRole('row')
+    .filter({ hasText: 'sales-orders' });
+  await expect(salesOrdersRow).toContainText('Aggregate');
+  await expect(salesOrdersRow).toContainText('sales');
+
+  // Open the product: its purpose and ports.
+  await salesOrdersRow
+    .getByRole('link', { name: /sales-orders|Sales Orders/ })
+    .first()
+    .click();
+  await expect(page).toHaveURL(/\/catalog\/default\/dataproduct\/sales-orders/);
+  await expect(
+    page.getByText(
+      'The single source of truth for orders across every sales channel.',
+    ),
+  ).toBeVisible();
+  await expect(page.getByText('Output ports')).toBeVisible();
+  await expect(page.getByText('Input ports')).toBeVisible();
+  await expect(
+    page.getByText('Null values in total_amount must be 0').first(),
+  ).toBeVisible();
+
+  // Open the output port's contract.
+  await page.getByRole('link', { name: 'sales-orders.orders' }).first().click();
+  await expect(page).toHaveURL(/\/catalog\/default\/api\/sales-orders\.orders/);
+  await page.getByRole('tab', { name: 'Contract' }).click();
+  await expect(
+    page.getByRole('cell', { name: 'order_id', exact: true }).first(),
+  ).toBeVisible();
+  await expect(page.getByText('Latency: 30 minutes').first()).toBeVisible();
+
+  // Back to the product and upstream through an input port.
+  await page.goBack();
+  await page.goBack();
+  await expect(page).toHaveURL(/\/catalog\/default\/dataproduct\/sales-orders/);
+  await page
+    .getByRole('link', { name: /pos-transactions|POS Transactions/ })
+    .first()
+    .click();
+  await expect(page).toHaveURL(
+    /\/catalog\/default\/dataproduct\/pos-transactions/,
+  );
+  await expect(page.getByText('Source-aligned').first()).toBeVisible();
+});
+
+test('the sign-in page offers the example organisation and signs in as the chosen person', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await expect(page.getByText('Development sign-in')).toBeVisible();
+  for (const team of ['sales-team', 'marketing-team', 'data-platform']) {
+    await expect(page.getByText(team, { exact: true })).toBeVisible();
+  }
+  await page.getByRole('button', { name: 'Sign in as Sofia Rossi' }).click();
+  await page.goto('/settings');
+  await expect(page.getByText('Sofia Rossi').first()).toBeVisible();
 });

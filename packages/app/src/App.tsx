@@ -1,8 +1,18 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import {
+  dataMeshApiDocsModule,
+  dataMeshCatalogModule,
+} from '@backstage-data-mesh/plugin-data-mesh';
 import { navModule } from './modules/nav';
-import { homeModule } from './modules/home';
+import { signInModule } from './modules/signIn';
 
 export default createApp({
-  features: [catalogPlugin, navModule, homeModule],
+  features: [
+    catalogPlugin,
+    dataMeshCatalogModule,
+    dataMeshApiDocsModule,
+    navModule,
+    signInModule,
+  ],
 });

@@ -110,6 +110,7 @@ export const exampleUsersPlugin = createBackendPlugin({
             {
               filter: { kind: 'User' },
               fields: [
+                'kind',
                 'metadata.name',
                 'metadata.namespace',
                 'spec.profile',

@@ -1,0 +1,1 @@
+export { ContractProblems } from './ContractProblems';

@@ -1,0 +1,2 @@
+export { ContractView } from './ContractView';
+export type { ContractViewProps } from './ContractView';

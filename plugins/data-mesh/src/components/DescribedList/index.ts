@@ -1,0 +1,2 @@
+export { DescribedList } from './DescribedList';
+export type { DescribedListItem } from './DescribedList';

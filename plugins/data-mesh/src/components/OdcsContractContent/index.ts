@@ -1,0 +1,1 @@
+export { OdcsContractContent } from './OdcsContractContent';

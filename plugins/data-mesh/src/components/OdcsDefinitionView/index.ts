@@ -1,0 +1,1 @@
+export { OdcsDefinitionView } from './OdcsDefinitionView';

@@ -1,0 +1,130 @@
+import { screen } from '@testing-library/react';
+import { Entity } from '@backstage/catalog-model';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
+import {
+  createExtensionTester,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  catalogApiMock,
+  createTestEntityPage,
+} from '@backstage/plugin-catalog-react/testUtils';
+import {
+  loadAllExampleEntities,
+  loadExampleContract,
+  loadExampleDataProduct,
+} from './__testUtils__/examples';
+import dataMeshPlugin, {
+  dataMeshApiDocsModule,
+  dataMeshCatalogModule,
+} from './index';
+import {
+  dataProductOverviewCard,
+  dataProductPortsCard,
+  odcsContractContent,
+} from './plugin';
+
+const dataProduct = loadExampleDataProduct('sales-orders');
+const contract = loadExampleContract('sales-orders.orders');
+const component: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'checkout-service' },
+  spec: { type: 'service', owner: 'sales-team', lifecycle: 'production' },
+};
+const openapi: Entity = {
+  ...contract,
+  spec: { ...contract.spec, type: 'openapi' },
+};
+
+describe('data-mesh plugin wiring', () => {
+  it('exposes its extensions under stable ids', () => {
+    expect(dataMeshPlugin.id).toBe('data-mesh');
+    expect(
+      dataMeshPlugin.getExtension('entity-card:data-mesh/overview'),
+    ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('entity-card:data-mesh/ports'),
+    ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('entity-content:data-mesh/contract'),
+    ).toBeDefined();
+    expect(dataMeshCatalogModule.pluginId).toBe('catalog');
+    expect(dataMeshApiDocsModule.pluginId).toBe('api-docs');
+  });
+
+  it.each([
+    ['overview', createExtensionTester(dataProductOverviewCard)],
+    ['ports', createExtensionTester(dataProductPortsCard)],
+  ])('shows the %s card on data products only', (_name, tester) => {
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
+    expect(filter(dataProduct)).toBe(true);
+    expect(filter(component)).toBe(false);
+    expect(filter(contract)).toBe(false);
+  });
+
+  it('adds a Contract tab to odcs API entities only', () => {
+    const tester = createExtensionTester(odcsContractContent);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/contract');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Contract');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(contract)).toBe(true);
+    expect(filter(openapi)).toBe(false);
+    expect(filter(dataProduct)).toBe(false);
+  });
+
+  it('renders both cards on a data product entity page', async () => {
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: dataProduct }),
+        dataProductOverviewCard,
+        dataProductPortsCard,
+        odcsContractContent,
+      ],
+      apis: [catalogApiMock({ entities: loadAllExampleEntities() })],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    expect(await screen.findByText('Data product')).toBeInTheDocument();
+    expect(await screen.findByText('Ports')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('table', { name: 'Columns of Order' }),
+    ).toBeInTheDocument();
+  });
+
+  it('renders neither card on a component entity page', async () => {
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: component }),
+        dataProductOverviewCard,
+        dataProductPortsCard,
+      ],
+    });
+    // The test page says so when no card or content matched the entity.
+    expect(await screen.findByTestId('empty-entity-page')).toBeInTheDocument();
+    expect(screen.queryByText('Data product')).toBeNull();
+    expect(screen.queryByText('Ports')).toBeNull();
+  });
+
+  it('renders the Contract content, and no card, on an odcs API entity page', async () => {
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: contract }),
+        dataProductOverviewCard,
+        dataProductPortsCard,
+        odcsContractContent,
+      ],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    expect(
+      await screen.findByRole('table', { name: 'Columns of Order' }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Data product')).toBeNull();
+    expect(screen.queryByText('Ports')).toBeNull();
+  });
+});
