@@ -48,6 +48,7 @@ export default defineConfig({
 
   use: {
     actionTimeout: 30_000,
+    viewport: { width: 1600, height: 1000 },
     baseURL: process.env.PLAYWRIGHT_URL ?? 'http://localhost:3000',
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',

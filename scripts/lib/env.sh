@@ -86,5 +86,7 @@ ensure_postgres() {
   as_root su postgres -c "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = '$PG_TEST_USER'\"" | grep -q 1 ||
     as_root su postgres -c "psql -p $port -qc \"CREATE ROLE $PG_TEST_USER LOGIN SUPERUSER PASSWORD '$PG_TEST_PASSWORD'\"" >&2
   export DATA_MESH_TEST_PG_PORT="$port"
+  # Tests use this server, never Docker (there is no engine on these machines).
+  export BACKSTAGE_TEST_DISABLE_DOCKER=1
   export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://$PG_TEST_USER:$PG_TEST_PASSWORD@localhost:$port"
 }

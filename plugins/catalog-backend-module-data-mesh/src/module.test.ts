@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { parseAllDocuments } from 'yaml';
@@ -67,144 +71,164 @@ spec:
     - { name: rows, contractId: fine-product.rows }
 `;
 
+// SQLite (development) and a real PostgreSQL 15 (production); ./scripts/test starts the server and
+// exports BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING.
+const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+
 describe('catalog with the data-mesh module', () => {
-  jest.setTimeout(90_000);
+  jest.setTimeout(120_000);
 
-  it('loads the XclusiV mesh with relations and isolates invalid entities', async () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'data-mesh-catalog-'));
-    fs.writeFileSync(path.join(tmp, 'broken.yaml'), BROKEN);
-    const processingErrors: Array<{ entityRef: string; message: string }> = [];
-    const errorCollector = createBackendModule({
-      pluginId: 'catalog',
-      moduleId: 'test-error-collector',
-      register(reg) {
-        reg.registerInit({
-          deps: { catalog: catalogProcessingExtensionPoint },
-          async init({ catalog }) {
-            catalog.setOnProcessingErrorHandler(
-              ({ unprocessedEntity, errors }) => {
-                for (const error of errors) {
-                  processingErrors.push({
-                    entityRef: `${unprocessedEntity.kind}:${unprocessedEntity.metadata.name}`,
-                    message: `${error.message} ${
-                      (error as any).cause?.message ?? ''
-                    }`,
-                  });
-                }
-              },
-            );
-          },
-        });
-      },
-    });
-
-    const { server } = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleDataMesh,
-        errorCollector,
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              rules: [
-                {
-                  allow: [
-                    'Component',
-                    'System',
-                    'API',
-                    'Resource',
-                    'Location',
-                    'Domain',
-                    'User',
-                    'Group',
-                    'DataProduct',
-                  ],
-                },
-              ],
-              locations: [
-                { type: 'file', target: path.join(XCLUSIV, 'catalog.yaml') },
-                { type: 'file', target: path.join(tmp, 'broken.yaml') },
-              ],
-            },
-          },
-        }),
-      ],
-    });
-
-    const expectedProducts = countExampleProducts() + 1;
-    const getProducts = async (): Promise<Entity[]> =>
-      (
-        await request(server).get(
-          '/api/catalog/entities?filter=kind=dataproduct',
-        )
-      ).body;
-    let products: Entity[] = [];
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      products = await getProducts();
-      const stitched = products.filter(p => (p.relations ?? []).length > 0);
-      if (stitched.length >= expectedProducts && processingErrors.length >= 2)
-        break;
-      await new Promise(r => setTimeout(r, 500));
+  it('runs on PostgreSQL in CI, not only on SQLite', () => {
+    if (process.env.CI) {
+      expect(databases.eachSupportedId().map(([id]) => id)).toContain(
+        'POSTGRES_15',
+      );
     }
+  });
 
-    const names = products.map(p => p.metadata.name).sort();
-    expect(names).toContain('fine-product');
-    expect(names).toContain('sales-orders');
-    expect(names).not.toContain('broken-product');
-    expect(products).toHaveLength(expectedProducts);
-
-    expect(processingErrors).toEqual(
-      expect.arrayContaining([
-        {
-          entityRef: 'DataProduct:broken-product',
-          message: expect.stringContaining(
-            'DataProduct dataproduct:default/broken-product is invalid: spec.outputPorts[0].contractId: is required; spec.outputPorts[0].contractIds: is not an allowed property here',
-          ),
+  it.each(databases.eachSupportedId())(
+    'loads the XclusiV mesh with relations and isolates invalid entities on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'data-mesh-catalog-'));
+      fs.writeFileSync(path.join(tmp, 'broken.yaml'), BROKEN);
+      const processingErrors: Array<{ entityRef: string; message: string }> =
+        [];
+      const errorCollector = createBackendModule({
+        pluginId: 'catalog',
+        moduleId: 'test-error-collector',
+        register(reg) {
+          reg.registerInit({
+            deps: { catalog: catalogProcessingExtensionPoint },
+            async init({ catalog }) {
+              catalog.setOnProcessingErrorHandler(
+                ({ unprocessedEntity, errors }) => {
+                  for (const error of errors) {
+                    processingErrors.push({
+                      entityRef: `${unprocessedEntity.kind}:${unprocessedEntity.metadata.name}`,
+                      message: `${error.message} ${
+                        (error as any).cause?.message ?? ''
+                      }`,
+                    });
+                  }
+                },
+              );
+            },
+          });
         },
-        {
-          entityRef: 'API:broken-contract.rows',
-          message: expect.stringContaining(
-            'ODCS contract api:default/broken-contract.rows is invalid: spec.definition.status: is required',
-          ),
-        },
-      ]),
-    );
+      });
 
-    const fine = products.find(p => p.metadata.name === 'fine-product')!;
-    expect(fine.relations!.map(r => `${r.type} ${r.targetRef}`).sort()).toEqual(
-      [
+      const { server } = await startTestBackend({
+        features: [
+          catalogPlugin,
+          catalogModuleDataMesh,
+          errorCollector,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({
+            data: {
+              catalog: {
+                rules: [
+                  {
+                    allow: [
+                      'Component',
+                      'System',
+                      'API',
+                      'Resource',
+                      'Location',
+                      'Domain',
+                      'User',
+                      'Group',
+                      'DataProduct',
+                    ],
+                  },
+                ],
+                locations: [
+                  { type: 'file', target: path.join(XCLUSIV, 'catalog.yaml') },
+                  { type: 'file', target: path.join(tmp, 'broken.yaml') },
+                ],
+              },
+            },
+          }),
+        ],
+      });
+
+      const expectedProducts = countExampleProducts() + 1;
+      const getProducts = async (): Promise<Entity[]> =>
+        (
+          await request(server).get(
+            '/api/catalog/entities?filter=kind=dataproduct',
+          )
+        ).body;
+      let products: Entity[] = [];
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        products = await getProducts();
+        const stitched = products.filter(p => (p.relations ?? []).length > 0);
+        if (stitched.length >= expectedProducts && processingErrors.length >= 2)
+          break;
+        await new Promise(r => setTimeout(r, 500));
+      }
+
+      const names = products.map(p => p.metadata.name).sort();
+      expect(names).toContain('fine-product');
+      expect(names).toContain('sales-orders');
+      expect(names).not.toContain('broken-product');
+      expect(products).toHaveLength(expectedProducts);
+
+      expect(processingErrors).toEqual(
+        expect.arrayContaining([
+          {
+            entityRef: 'DataProduct:broken-product',
+            message: expect.stringContaining(
+              'DataProduct dataproduct:default/broken-product is invalid: spec.outputPorts[0].contractId: is required; spec.outputPorts[0].contractIds: is not an allowed property here',
+            ),
+          },
+          {
+            entityRef: 'API:broken-contract.rows',
+            message: expect.stringContaining(
+              'ODCS contract api:default/broken-contract.rows is invalid: spec.definition.status: is required',
+            ),
+          },
+        ]),
+      );
+
+      const fine = products.find(p => p.metadata.name === 'fine-product')!;
+      expect(
+        fine.relations!.map(r => `${r.type} ${r.targetRef}`).sort(),
+      ).toEqual([
         'consumesApi api:default/sales-orders.orders',
         'dependsOn dataproduct:default/sales-orders',
         'ownedBy group:default/sales-team',
         'partOf domain:default/sales',
         'providesApi api:default/fine-product.rows',
-      ],
-    );
+      ]);
 
-    // The reverse relations land on the other side, e.g. the upstream product and its contract.
-    const salesOrders = await request(server).get(
-      '/api/catalog/entities/by-name/dataproduct/default/sales-orders',
-    );
-    const reverse = salesOrders.body.relations.map(
-      (r: any) => `${r.type} ${r.targetRef}`,
-    );
-    expect(reverse).toContain('dependencyOf dataproduct:default/fine-product');
-    const contract = await request(server).get(
-      '/api/catalog/entities/by-name/api/default/sales-orders.orders',
-    );
-    expect(
-      processingErrors.filter(e => !e.entityRef.includes('broken')),
-    ).toEqual([]);
-    expect(contract.status).toBe(200);
-    expect(contract.body.spec.definition).toContain('kind: DataContract');
-    expect(
-      contract.body.relations.map((r: any) => `${r.type} ${r.targetRef}`),
-    ).toEqual(
-      expect.arrayContaining([
-        'apiProvidedBy dataproduct:default/sales-orders',
-        'apiConsumedBy dataproduct:default/fine-product',
-      ]),
-    );
-  });
+      // The reverse relations land on the other side, e.g. the upstream product and its contract.
+      const salesOrders = await request(server).get(
+        '/api/catalog/entities/by-name/dataproduct/default/sales-orders',
+      );
+      const reverse = salesOrders.body.relations.map(
+        (r: any) => `${r.type} ${r.targetRef}`,
+      );
+      expect(reverse).toContain(
+        'dependencyOf dataproduct:default/fine-product',
+      );
+      const contract = await request(server).get(
+        '/api/catalog/entities/by-name/api/default/sales-orders.orders',
+      );
+      expect(
+        processingErrors.filter(e => !e.entityRef.includes('broken')),
+      ).toEqual([]);
+      expect(contract.status).toBe(200);
+      expect(contract.body.spec.definition).toContain('kind: DataContract');
+      expect(
+        contract.body.relations.map((r: any) => `${r.type} ${r.targetRef}`),
+      ).toEqual(
+        expect.arrayContaining([
+          'apiProvidedBy dataproduct:default/sales-orders',
+          'apiConsumedBy dataproduct:default/fine-product',
+        ]),
+      );
+    },
+  );
 });
