@@ -47,8 +47,10 @@ ensure_dependencies() {
     return
   fi
   log "installing dependencies from yarn.lock"
+  local start=$SECONDS
   (cd "$REPO_ROOT" && yarn install --immutable >&2)
   echo "$hash" >"$stamp"
+  log "dependencies installed ($((SECONDS - start)) s)"
 }
 
 as_root() {

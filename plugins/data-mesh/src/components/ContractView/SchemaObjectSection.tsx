@@ -29,6 +29,14 @@ const useStyles = makeStyles(theme => ({
     fontFamily: 'monospace',
     whiteSpace: 'nowrap',
   },
+  // Short values never wrap mid-word; the description takes the remaining width and the table
+  // scrolls sideways in narrow cards.
+  compact: {
+    whiteSpace: 'nowrap',
+  },
+  description: {
+    minWidth: 220,
+  },
 }));
 
 /** A property with its dotted path: nested object properties and array items are listed too. */
@@ -152,31 +160,47 @@ export function SchemaObjectSection(props: { schemaObject: OdcsSchemaObject }) {
           <Table size="small" aria-label={`Columns of ${title}`}>
             <TableHead>
               <TableRow>
-                <TableCell>Column</TableCell>
-                <TableCell>Logical type</TableCell>
-                <TableCell>Physical type</TableCell>
-                <TableCell>Required</TableCell>
-                <TableCell>Primary key</TableCell>
-                <TableCell>Unique</TableCell>
-                <TableCell>Classification</TableCell>
-                <TableCell>Description</TableCell>
+                {[
+                  'Column',
+                  'Logical type',
+                  'Physical type',
+                  'Required',
+                  'Primary key',
+                  'Unique',
+                  'Classification',
+                ].map(heading => (
+                  <TableCell key={heading} className={classes.compact}>
+                    {heading}
+                  </TableCell>
+                ))}
+                <TableCell className={classes.description}>
+                  Description
+                </TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
               {rows.map(({ column, property }) => (
                 <TableRow key={column}>
                   <TableCell className={classes.columnName}>{column}</TableCell>
-                  <TableCell>{property.logicalType}</TableCell>
-                  <TableCell>{property.physicalType}</TableCell>
+                  <TableCell className={classes.compact}>
+                    {property.logicalType}
+                  </TableCell>
+                  <TableCell className={classes.compact}>
+                    {property.physicalType}
+                  </TableCell>
                   <TableCell>{property.required ? '✓' : ''}</TableCell>
-                  <TableCell>{primaryKeyText(property)}</TableCell>
+                  <TableCell className={classes.compact}>
+                    {primaryKeyText(property)}
+                  </TableCell>
                   <TableCell>{property.unique ? '✓' : ''}</TableCell>
                   <TableCell>
                     <ClassificationChip
                       classification={property.classification}
                     />
                   </TableCell>
-                  <TableCell>{property.description}</TableCell>
+                  <TableCell className={classes.description}>
+                    {property.description}
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>
