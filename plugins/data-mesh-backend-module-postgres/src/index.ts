@@ -1,0 +1,16 @@
+/**
+ * The built-in data platform provider of Backstage Data Mesh: one schema per data product, roles
+ * per product and output port, tables from ODCS contracts, grants from access agreements. Runs on
+ * an embedded PGlite by default and on a PostgreSQL server in production.
+ *
+ * @packageDocumentation
+ */
+
+export { dataMeshModulePostgres as default } from './module';
+export { PostgresProvider } from './provider/PostgresProvider';
+export type { PostgresProviderOptions } from './provider/PostgresProvider';
+export type { PrincipalMappingOptions } from './provider/principals';
+export { PgliteSqlClient, PgSqlClient } from './provider/sql';
+export type { SqlClient, SqlExecutor } from './provider/sql';
+export { createSqlClient, readPostgresProviderConfig } from './config';
+export type { PostgresProviderConfig } from './config';
