@@ -15,3 +15,4 @@ export * from './odcs/validateOdcsContract';
 export * from './odcs/describe';
 export * from './odps/odpsSchemas';
 export * from './odps/toOdps';
+export * from './permissions/permissions';
