@@ -32,10 +32,18 @@ backend.add(
   import('@backstage-data-mesh/plugin-catalog-backend-module-data-mesh'),
 );
 
-// Permissions. The data-mesh policy module replaces allow-all when access control lands (F3).
+// Data mesh: the provisioning coordinator and the built-in PostgreSQL provider (embedded PGlite).
+backend.add(import('@backstage-data-mesh/plugin-data-mesh-backend'));
+backend.add(
+  import('@backstage-data-mesh/plugin-data-mesh-backend-module-postgres'),
+);
+
+// Permissions: owners and platform admins decide on data products; the rest as allow-all.
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import(
+    '@backstage-data-mesh/plugin-permission-backend-module-data-mesh-policy'
+  ),
 );
 
 // Search: Postgres engine in production, in-memory Lunr on SQLite.

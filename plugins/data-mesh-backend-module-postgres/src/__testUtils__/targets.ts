@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { PgliteSqlClient, PgSqlClient, SqlClient } from '../provider/sql';
-import { openNativePglite } from './pgliteNative';
+import { openNativePglite } from '../testUtils';
 
 // Every integration test runs against an embedded PGlite and a real PostgreSQL server.
 // ./scripts/test starts the server and exports this variable (superuser datamesh_test).

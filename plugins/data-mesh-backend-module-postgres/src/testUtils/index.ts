@@ -1,0 +1,7 @@
+/**
+ * Test helpers for packages that run the PostgreSQL provider in Jest.
+ *
+ * @packageDocumentation
+ */
+
+export { openNativePglite } from './openNativePglite';

@@ -1,0 +1,334 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { JsonObject } from '@backstage/types';
+import { Knex } from 'knex';
+import {
+  ProvisionedResource,
+  ProvisioningLog,
+} from '@backstage-data-mesh/plugin-data-mesh-node';
+import {
+  Deployment,
+  DeploymentLog,
+  DeploymentOperation,
+  DeploymentStatus,
+  DeploymentStep,
+  DeploymentWithDetails,
+} from './types';
+
+const migrationsDir = resolvePackagePath(
+  '@backstage-data-mesh/plugin-data-mesh-backend',
+  'migrations',
+);
+
+type DeploymentRow = {
+  id: string;
+  entity_ref: string;
+  operation: string;
+  remove_data: boolean | number;
+  status: string;
+  requested_by: string;
+  created_at: Date | string | number;
+  started_at: Date | string | number | null;
+  finished_at: Date | string | number | null;
+  message: string | null;
+};
+
+type StepRow = {
+  id: string;
+  deployment_id: string;
+  position: number;
+  port: string;
+  provider: string;
+  status: string;
+  started_at: Date | string | number | null;
+  finished_at: Date | string | number | null;
+  message: string | null;
+  public_info: string | null;
+  private_info: string | null;
+  resources: string | null;
+};
+
+type LogRow = {
+  id: number;
+  deployment_id: string;
+  port: string | null;
+  timestamp: Date | string | number;
+  level: string;
+  phase: string | null;
+  message: string;
+};
+
+/** SQLite gives back what was stored (a string or epoch millis), PostgreSQL a Date. */
+function iso(value: Date | string | number): string;
+function iso(value: Date | string | number | null): string | undefined;
+function iso(value: Date | string | number | null): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return new Date(value).toISOString();
+}
+
+function json<T>(value: string | null, fallback: T): T {
+  return value ? (JSON.parse(value) as T) : fallback;
+}
+
+function toDeployment(row: DeploymentRow): Deployment {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    operation: row.operation as DeploymentOperation,
+    removeData: Boolean(row.remove_data),
+    status: row.status as DeploymentStatus,
+    requestedBy: row.requested_by,
+    createdAt: iso(row.created_at),
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    message: row.message ?? undefined,
+  };
+}
+
+function toStep(row: StepRow): DeploymentStep & { privateInfo: JsonObject } {
+  return {
+    id: row.id,
+    port: row.port,
+    provider: row.provider,
+    status: row.status as DeploymentStatus,
+    startedAt: iso(row.started_at),
+    finishedAt: iso(row.finished_at),
+    message: row.message ?? undefined,
+    publicInfo: json<JsonObject>(row.public_info, {}),
+    privateInfo: json<JsonObject>(row.private_info, {}),
+    resources: json<ProvisionedResource[]>(row.resources, []),
+  };
+}
+
+function toLog(row: LogRow): DeploymentLog {
+  return {
+    id: Number(row.id),
+    port: row.port ?? undefined,
+    timestamp: iso(row.timestamp),
+    level: row.level as ProvisioningLog['level'],
+    phase: row.phase ?? undefined,
+    message: row.message,
+  };
+}
+
+const ACTIVE: DeploymentStatus[] = ['pending', 'running'];
+
+/** The `deployments`, `deployment_steps` and `deployment_logs` tables. */
+export class DeploymentStore {
+  static async create(database: DatabaseService): Promise<DeploymentStore> {
+    const client = await database.getClient();
+    if (!database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DeploymentStore(client);
+  }
+
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Records a new pending deployment unless the product already has one pending or running;
+   * returns undefined in that case.
+   */
+  async createDeployment(options: {
+    id: string;
+    entityRef: string;
+    operation: DeploymentOperation;
+    removeData: boolean;
+    requestedBy: string;
+    steps: Array<{ id: string; port: string; provider: string }>;
+  }): Promise<Deployment | undefined> {
+    return this.db.transaction(async tx => {
+      const active = await tx<DeploymentRow>('deployments')
+        .where({ entity_ref: options.entityRef })
+        .whereIn('status', ACTIVE)
+        .first();
+      if (active) return undefined;
+      const now = new Date().toISOString();
+      await tx('deployments').insert({
+        id: options.id,
+        entity_ref: options.entityRef,
+        operation: options.operation,
+        remove_data: options.removeData,
+        status: 'pending',
+        requested_by: options.requestedBy,
+        created_at: now,
+      });
+      if (options.steps.length > 0) {
+        await tx('deployment_steps').insert(
+          options.steps.map((step, position) => ({
+            id: step.id,
+            deployment_id: options.id,
+            position,
+            port: step.port,
+            provider: step.provider,
+            status: 'pending',
+          })),
+        );
+      }
+      const row = await tx<DeploymentRow>('deployments')
+        .where({ id: options.id })
+        .first();
+      return toDeployment(row!);
+    });
+  }
+
+  async getActiveDeployment(
+    entityRef: string,
+  ): Promise<Deployment | undefined> {
+    const row = await this.db<DeploymentRow>('deployments')
+      .where({ entity_ref: entityRef })
+      .whereIn('status', ACTIVE)
+      .first();
+    return row ? toDeployment(row) : undefined;
+  }
+
+  async updateDeployment(
+    id: string,
+    update: {
+      status: DeploymentStatus;
+      message?: string;
+      started?: boolean;
+      finished?: boolean;
+    },
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    await this.db('deployments')
+      .where({ id })
+      .update({
+        status: update.status,
+        ...(update.message !== undefined ? { message: update.message } : {}),
+        ...(update.started ? { started_at: now } : {}),
+        ...(update.finished ? { finished_at: now } : {}),
+      });
+  }
+
+  async updateStep(
+    id: string,
+    update: {
+      status: DeploymentStatus;
+      message?: string;
+      started?: boolean;
+      finished?: boolean;
+      publicInfo?: JsonObject;
+      privateInfo?: JsonObject;
+      resources?: ProvisionedResource[];
+    },
+  ): Promise<void> {
+    const now = new Date().toISOString();
+    await this.db('deployment_steps')
+      .where({ id })
+      .update({
+        status: update.status,
+        ...(update.message !== undefined ? { message: update.message } : {}),
+        ...(update.started ? { started_at: now } : {}),
+        ...(update.finished ? { finished_at: now } : {}),
+        ...(update.publicInfo
+          ? { public_info: JSON.stringify(update.publicInfo) }
+          : {}),
+        ...(update.privateInfo
+          ? { private_info: JSON.stringify(update.privateInfo) }
+          : {}),
+        ...(update.resources
+          ? { resources: JSON.stringify(update.resources) }
+          : {}),
+      });
+  }
+
+  async addLogs(
+    deploymentId: string,
+    port: string | undefined,
+    logs: ProvisioningLog[],
+  ): Promise<void> {
+    if (logs.length === 0) return;
+    await this.db.batchInsert(
+      'deployment_logs',
+      logs.map(log => ({
+        deployment_id: deploymentId,
+        port: port ?? null,
+        timestamp: log.timestamp
+          ? new Date(log.timestamp).toISOString()
+          : new Date().toISOString(),
+        level: log.level,
+        phase: log.phase ?? null,
+        message: log.message,
+      })),
+      100,
+    );
+  }
+
+  async getDeployment(id: string): Promise<Deployment | undefined> {
+    const row = await this.db<DeploymentRow>('deployments')
+      .where({ id })
+      .first();
+    return row ? toDeployment(row) : undefined;
+  }
+
+  /** The deployment with its steps (in port order) and logs (in insertion order). */
+  async getDeploymentWithDetails(
+    id: string,
+  ): Promise<DeploymentWithDetails | undefined> {
+    const deployment = await this.getDeployment(id);
+    if (!deployment) return undefined;
+    const steps = await this.db<StepRow>('deployment_steps')
+      .where({ deployment_id: id })
+      .orderBy('position', 'asc');
+    const logs = await this.db<LogRow>('deployment_logs')
+      .where({ deployment_id: id })
+      .orderBy('id', 'asc');
+    return {
+      ...deployment,
+      steps: steps.map(row => {
+        // privateInfo is stored with the deployment and never served.
+        const { privateInfo: _privateInfo, ...step } = toStep(row);
+        return step;
+      }),
+      logs: logs.map(toLog),
+    };
+  }
+
+  /** Newest first. */
+  async listDeployments(options: {
+    entityRef: string;
+    limit?: number;
+  }): Promise<Deployment[]> {
+    const rows = await this.db<DeploymentRow>('deployments')
+      .where({ entity_ref: options.entityRef })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit ?? 100);
+    return rows.map(toDeployment);
+  }
+
+  async countDeployments(entityRef: string): Promise<number> {
+    const [{ count }] = await this.db('deployments')
+      .where({ entity_ref: entityRef })
+      .count({ count: '*' });
+    return Number(count);
+  }
+
+  /**
+   * Deployments left pending or running by a backend that stopped: marked failed at startup so
+   * they no longer block new deployments (providers are idempotent, so a re-run converges).
+   */
+  async failInterrupted(message: string): Promise<number> {
+    const now = new Date().toISOString();
+    const ids = (
+      await this.db<DeploymentRow>('deployments')
+        .whereIn('status', ACTIVE)
+        .select('id')
+    ).map(r => r.id);
+    if (ids.length === 0) return 0;
+    await this.db('deployment_steps')
+      .whereIn('deployment_id', ids)
+      .whereIn('status', ACTIVE)
+      .update({ status: 'failed', message, finished_at: now });
+    await this.db('deployments')
+      .whereIn('id', ids)
+      .update({ status: 'failed', message, finished_at: now });
+    return ids.length;
+  }
+}

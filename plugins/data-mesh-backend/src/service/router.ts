@@ -1,0 +1,175 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  DATA_PRODUCT_KIND,
+  dataProductDeploymentReadPermission,
+  dataProductDeployPermission,
+  dataProductUnprovisionPermission,
+} from '@backstage-data-mesh/plugin-data-mesh-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { DeploymentStore } from '../database/DeploymentStore';
+import { ProvisioningCoordinator } from './ProvisioningCoordinator';
+
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  store: DeploymentStore;
+  coordinator: ProvisioningCoordinator;
+}
+
+const deployBody = z.object({
+  entityRef: z.string().min(1),
+  operation: z.enum(['provision', 'unprovision']).optional(),
+  removeData: z.boolean().optional(),
+});
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {});
+  if (!result.success) {
+    throw new InputError(
+      `Invalid request body: ${result.error.issues
+        .map(i => `${i.path.join('.') || '(body)'}: ${i.message}`)
+        .join('; ')}`,
+    );
+  }
+  return result.data;
+}
+
+/** `sales-orders` or `DataProduct:default/sales-orders` → `dataproduct:default/sales-orders`. */
+function normalizeRef(ref: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref, {
+        defaultKind: DATA_PRODUCT_KIND,
+        defaultNamespace: 'default',
+      }),
+    );
+  } catch (error) {
+    throw new InputError(`entityRef: ${(error as Error).message}`);
+  }
+}
+
+function requester(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return principal.userEntityRef ?? `${principal.type}:${principal.subject}`;
+}
+
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, auditor, store, coordinator } = options;
+  const router = Router();
+  router.use(express.json());
+
+  async function authorize(
+    permission: ResourcePermission<'catalog-entity'>,
+    resourceRef: string,
+    credentials: BackstageCredentials,
+  ) {
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed: ${permission.name} on ${resourceRef}`,
+      );
+    }
+  }
+
+  router.post('/deployments', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = parseBody(deployBody, req.body);
+    const entityRef = normalizeRef(body.entityRef);
+    const operation = body.operation ?? 'provision';
+    const event = await auditor.createEvent({
+      eventId: 'deployment-create',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef, operation },
+    });
+    try {
+      await authorize(
+        operation === 'provision'
+          ? dataProductDeployPermission
+          : dataProductUnprovisionPermission,
+        entityRef,
+        credentials,
+      );
+      const deployment = await coordinator.deploy({
+        entityRef,
+        operation,
+        removeData: body.removeData ?? false,
+        credentials,
+        requestedBy: requester(credentials),
+      });
+      await event.success({
+        meta: { entityRef, operation, deploymentId: deployment.id },
+      });
+      if (req.query.wait === 'true') {
+        res.status(200).json({
+          deployment: await coordinator.awaitDeployment(deployment.id),
+        });
+        return;
+      }
+      res.status(202).json({ deployment });
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.get('/deployments', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const raw = req.query.entityRef;
+    if (typeof raw !== 'string' || !raw) {
+      throw new InputError('entityRef: query parameter is required');
+    }
+    const entityRef = normalizeRef(raw);
+    await authorize(
+      dataProductDeploymentReadPermission,
+      entityRef,
+      credentials,
+    );
+    res.json({ items: await store.listDeployments({ entityRef }) });
+  });
+
+  router.get('/deployments/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const deployment = await store.getDeploymentWithDetails(req.params.id);
+    if (!deployment) {
+      throw new NotFoundError(`No deployment with id ${req.params.id}`);
+    }
+    await authorize(
+      dataProductDeploymentReadPermission,
+      deployment.entityRef,
+      credentials,
+    );
+    res.json({ deployment });
+  });
+
+  return router;
+}
