@@ -7,10 +7,26 @@
 
 export { dataMeshPlugin as default } from './plugin';
 export {
+  dataMeshApi,
   dataProductOverviewCard,
   dataProductPortsCard,
+  dataProductDeploymentCard,
   odcsContractContent,
 } from './plugin';
+export { dataMeshApiRef, DataMeshClient } from './api';
+export type {
+  DataMeshApi,
+  DeployRequest,
+  Deployment,
+  DeploymentLog,
+  DeploymentOperation,
+  DeploymentResource,
+  DeploymentStatus,
+  DeploymentStep,
+  DeploymentWithDetails,
+} from './api';
+export { DeploymentCard } from './components/DeploymentCard';
+export type { DeploymentCardProps } from './components/DeploymentCard';
 export { dataMeshCatalogModule } from './catalogModule';
 export { dataMeshApiDocsModule } from './apiDocsModule';
 export { ContractView } from './components/ContractView';

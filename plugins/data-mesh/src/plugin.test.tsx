@@ -54,6 +54,10 @@ describe('data-mesh plugin wiring', () => {
     expect(
       dataMeshPlugin.getExtension('entity-content:data-mesh/contract'),
     ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('entity-card:data-mesh/deployment'),
+    ).toBeDefined();
+    expect(dataMeshPlugin.getExtension('api:data-mesh')).toBeDefined();
     expect(dataMeshCatalogModule.pluginId).toBe('catalog');
     expect(dataMeshApiDocsModule.pluginId).toBe('api-docs');
   });

@@ -1,4 +1,9 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -8,6 +13,18 @@ import {
   DATA_MESH_PLUGIN_ID,
   ODCS_API_TYPE,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
+import { dataMeshApiRef, DataMeshClient } from './api';
+
+/** `api:data-mesh`: the client of the Data Mesh backend. */
+export const dataMeshApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: dataMeshApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DataMeshClient({ discoveryApi, fetchApi }),
+    }),
+});
 
 /** `entity-card:data-mesh/overview`: the ODPS facts of a data product. */
 export const dataProductOverviewCard = EntityCardBlueprint.make({
@@ -35,6 +52,17 @@ export const dataProductPortsCard = EntityCardBlueprint.make({
   },
 });
 
+/** `entity-card:data-mesh/deployment`: the latest deployment, re-deploy and unprovision. */
+export const dataProductDeploymentCard = EntityCardBlueprint.make({
+  name: 'deployment',
+  params: {
+    type: 'content',
+    filter: { kind: DATA_PRODUCT_KIND },
+    loader: () =>
+      import('./components/DeploymentCard').then(m => <m.DeploymentCard />),
+  },
+});
+
 /** `entity-content:data-mesh/contract`: the Contract tab of an ODCS API entity. */
 export const odcsContractContent = EntityContentBlueprint.make({
   name: 'contract',
@@ -51,15 +79,18 @@ export const odcsContractContent = EntityContentBlueprint.make({
 });
 
 /**
- * The Data Mesh frontend plugin: data product cards and the ODCS contract tab.
+ * The Data Mesh frontend plugin: data product cards (overview, ports, deployment), the ODCS
+ * contract tab, and the client of the Data Mesh backend.
  * @public
  */
 export const dataMeshPlugin = createFrontendPlugin({
   pluginId: DATA_MESH_PLUGIN_ID,
   info: { packageJson: () => import('../package.json') },
   extensions: [
+    dataMeshApi,
     dataProductOverviewCard,
     dataProductPortsCard,
+    dataProductDeploymentCard,
     odcsContractContent,
   ],
 });

@@ -1,0 +1,2 @@
+export { DeploymentCard } from './DeploymentCard';
+export type { DeploymentCardProps } from './DeploymentCard';
