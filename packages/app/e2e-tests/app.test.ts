@@ -79,3 +79,33 @@ test('the sign-in page offers the example organisation and signs in as the chose
   await page.goto('/settings');
   await expect(page.getByText('Sofia Rossi').first()).toBeVisible();
 });
+
+test('an owner deploys their data product from its page and sees the connection details', async ({
+  page,
+}) => {
+  await signInAs(page, 'Sofia Rossi');
+  await page.goto('/catalog/default/dataproduct/online-orders');
+  await expect(page.getByText('Deployment', { exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Deploy', exact: true }).click();
+  await expect(page.getByText('succeeded').first()).toBeVisible({
+    timeout: 60_000,
+  });
+  // The warehouse schema of the product, from the provider's connection details.
+  await expect(page.getByText('online_orders').first()).toBeVisible();
+});
+
+// Runs after the test above (one worker, file order): the product now has a deployment.
+test('a consumer sees the deployment of a product they do not own, but cannot deploy it', async ({
+  page,
+}) => {
+  await signInAs(page, 'Lena Analyst');
+  await page.goto('/catalog/default/dataproduct/online-orders');
+  await expect(page.getByText('succeeded').first()).toBeVisible();
+  await expect(page.getByText('online_orders').first()).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: 'Deploy', exact: true }),
+  ).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Unprovision' })).toHaveCount(
+    0,
+  );
+});
