@@ -30,7 +30,9 @@ await page
   .waitFor();
 await shot('catalogue');
 await page.goto(`${base}/catalog/default/dataproduct/sales-orders`);
-await page.getByText('Output ports').waitFor();
+await page
+  .getByRole('heading', { name: 'Output ports', exact: true })
+  .waitFor();
 await page.getByText('Null values in total_amount must be 0').first().waitFor();
 await shot('data-product', true);
 await page.goto(`${base}/catalog/default/api/sales-orders.orders/contract`);

@@ -40,8 +40,12 @@ test('an example user finds a data product, reads its ports and contract, and fo
       'The single source of truth for orders across every sales channel.',
     ),
   ).toBeVisible();
-  await expect(page.getByText('Output ports')).toBeVisible();
-  await expect(page.getByText('Input ports')).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Output ports', exact: true }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Input ports', exact: true }),
+  ).toBeVisible();
   await expect(
     page.getByText('Null values in total_amount must be 0').first(),
   ).toBeVisible();
