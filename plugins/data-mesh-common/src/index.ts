@@ -16,3 +16,4 @@ export * from './odcs/describe';
 export * from './odps/odpsSchemas';
 export * from './odps/toOdps';
 export * from './permissions/permissions';
+export * from './api/deployments';
