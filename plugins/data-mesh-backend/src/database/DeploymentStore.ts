@@ -115,6 +115,22 @@ function toLog(row: LogRow): DeploymentLog {
 
 const ACTIVE: DeploymentStatus[] = ['pending', 'running'];
 
+/** The columns a status change writes, shared by deployments and their steps. */
+function progressColumns(update: {
+  status: DeploymentStatus;
+  message?: string;
+  started?: boolean;
+  finished?: boolean;
+}) {
+  const now = new Date().toISOString();
+  return {
+    status: update.status,
+    ...(update.message !== undefined ? { message: update.message } : {}),
+    ...(update.started ? { started_at: now } : {}),
+    ...(update.finished ? { finished_at: now } : {}),
+  };
+}
+
 /** The `deployments`, `deployment_steps` and `deployment_logs` tables. */
 export class DeploymentStore {
   static async create(database: DatabaseService): Promise<DeploymentStore> {
@@ -193,14 +209,10 @@ export class DeploymentStore {
       finished?: boolean;
     },
   ): Promise<void> {
-    const now = new Date().toISOString();
     await this.db('deployments')
       .where({ id })
       .update({
-        status: update.status,
-        ...(update.message !== undefined ? { message: update.message } : {}),
-        ...(update.started ? { started_at: now } : {}),
-        ...(update.finished ? { finished_at: now } : {}),
+        ...progressColumns(update),
       });
   }
 
@@ -216,14 +228,10 @@ export class DeploymentStore {
       resources?: ProvisionedResource[];
     },
   ): Promise<void> {
-    const now = new Date().toISOString();
     await this.db('deployment_steps')
       .where({ id })
       .update({
-        status: update.status,
-        ...(update.message !== undefined ? { message: update.message } : {}),
-        ...(update.started ? { started_at: now } : {}),
-        ...(update.finished ? { finished_at: now } : {}),
+        ...progressColumns(update),
         ...(update.publicInfo
           ? { public_info: JSON.stringify(update.publicInfo) }
           : {}),
