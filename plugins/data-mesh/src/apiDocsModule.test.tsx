@@ -63,17 +63,30 @@ describe('dataMeshApiDocsModule', () => {
   });
 
   it('shows the ODCS tab in the api-docs definition card', async () => {
+    jest.setTimeout(30_000);
     renderTestApp({
       features: [apiDocsPlugin, dataMeshApiDocsModule],
       extensions: [createTestEntityPage({ entity: contractEntity })],
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     });
     expect(
-      (await screen.findAllByText('Data contract (ODCS)')).length,
+      // The api-docs plugin loads lazily; on a busy 2-core CI machine that takes over 1 s.
+      (
+        await screen.findAllByText(
+          'Data contract (ODCS)',
+          {},
+          { timeout: 15_000 },
+        )
+      ).length,
     ).toBeGreaterThan(0);
     expect(
-      (await screen.findAllByText('Null values in total_amount must be 0'))
-        .length,
+      (
+        await screen.findAllByText(
+          'Null values in total_amount must be 0',
+          {},
+          { timeout: 15_000 },
+        )
+      ).length,
     ).toBeGreaterThan(0);
   });
 });
