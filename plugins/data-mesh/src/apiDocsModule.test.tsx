@@ -63,7 +63,6 @@ describe('dataMeshApiDocsModule', () => {
   });
 
   it('shows the ODCS tab in the api-docs definition card', async () => {
-    jest.setTimeout(30_000);
     renderTestApp({
       features: [apiDocsPlugin, dataMeshApiDocsModule],
       extensions: [createTestEntityPage({ entity: contractEntity })],
@@ -88,5 +87,5 @@ describe('dataMeshApiDocsModule', () => {
         )
       ).length,
     ).toBeGreaterThan(0);
-  });
+  }, 30_000);
 });
