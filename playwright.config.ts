@@ -29,12 +29,13 @@ export default defineConfig({
   globalSetup: require.resolve('./e2e-tests/globalSetup.ts'),
   webServer: [
     {
-      command: 'yarn start',
+      // The app's log goes to a file that scripts/test prints when a browser test fails.
+      command: 'yarn start > node_modules/.cache/e2e-app.log 2>&1',
       url: 'http://localhost:7007/.backstage/health/v1/readiness',
       reuseExistingServer: !process.env.CI,
       timeout: 300_000,
       stdout: 'ignore',
-      stderr: 'pipe',
+      stderr: 'ignore',
     },
   ],
 

@@ -3,6 +3,7 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import {
   dataMeshApiDocsModule,
   dataMeshCatalogModule,
+  dataMeshScaffolderModule,
 } from '@backstage-data-mesh/plugin-data-mesh';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
@@ -12,6 +13,7 @@ export default createApp({
     catalogPlugin,
     dataMeshCatalogModule,
     dataMeshApiDocsModule,
+    dataMeshScaffolderModule,
     navModule,
     signInModule,
   ],

@@ -15,6 +15,10 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// data-mesh:product:generate / validate / provision / unprovision and data-mesh:publish:local.
+backend.add(
+  import('@backstage-data-mesh/plugin-scaffolder-backend-module-data-mesh'),
+);
 
 // Auth: the example organisation's users in development, GitHub in production.
 backend.add(import('@backstage/plugin-auth-backend'));

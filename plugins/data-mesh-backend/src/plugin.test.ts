@@ -12,6 +12,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -23,9 +24,16 @@ import {
   PostgresProvider,
 } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
 import request from 'supertest';
+import { Knex } from 'knex';
 import { dataMeshPlugin } from './plugin';
 import { AsyncFakeProvider } from './__testUtils__/AsyncFakeProvider';
-import { copy, exampleEntities } from './__testUtils__/examples';
+import {
+  copy,
+  exampleEntities,
+  findEntity,
+  productVariant,
+  withDefinition,
+} from './__testUtils__/examples';
 import { openNativePglite } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres/testUtils';
 
 // SQLite (development) and a real PostgreSQL 15 (production); ./scripts/test starts the server and
@@ -50,40 +58,23 @@ function providersModule(moduleId: string, providers: DataPlatformProvider[]) {
   });
 }
 
-/** A copy of sales-orders under another name, its port run by `provisioner`. */
-function variant(
-  entities: Entity[],
-  name: string,
-  provisioner?: string,
-): Entity {
-  const product = copy(
-    entities.find(
-      e => e.kind === 'DataProduct' && e.metadata.name === 'sales-orders',
-    )!,
-  );
-  product.metadata.name = name;
-  const spec = product.spec as any;
-  if (provisioner) {
-    spec.outputPorts[0].customProperties = [
-      { property: 'provisioner', value: provisioner },
-    ];
-  }
-  return product;
-}
-
 function testEntities(): Entity[] {
   const entities = exampleEntities();
-  const broken = variant(entities, 'broken-contract');
-  (broken.spec as any).outputPorts[0].contractId = 'broken-contract.orders';
-  const orphan = variant(entities, 'orphan-product');
+  const variant = (name: string, provisioner?: string) =>
+    productVariant(entities, name, provisioner);
+  const [broken] = variant('broken-contract');
+  const [orphan, orphanContract] = variant('orphan-product');
   (orphan.spec as any).owner = 'group:default/ghost-team';
   (orphan.spec as any).domain = 'ghosts';
   return [
     ...entities,
-    variant(entities, 'async-product', 'async-fake'),
-    variant(entities, 'refused-product', 'refusing'),
-    variant(entities, 'unknown-provider', 'nope'),
+    ...variant('async-product', 'async-fake'),
+    ...variant('concurrent-product', 'async-fake'),
+    ...variant('refused-product', 'refusing'),
+    ...variant('unknown-provider', 'nope'),
+    ...variant('evolving'),
     orphan,
+    orphanContract,
     broken,
     {
       apiVersion: 'backstage.io/v1alpha1',
@@ -105,6 +96,13 @@ function testEntities(): Entity[] {
   ];
 }
 
+/** `total_amount` (schema[0].properties[5]) becomes an integer: a breaking change. */
+function changeTotalType(contract: Entity): Entity {
+  return withDefinition(contract, d => {
+    d.schema[0].properties[5].physicalType = 'integer';
+  });
+}
+
 const refusing: DataPlatformProvider = {
   id: 'refusing',
   title: 'Refusing',
@@ -117,6 +115,39 @@ const refusing: DataPlatformProvider = {
   updateAcl: jest.fn(),
   listGrants: async () => [],
 };
+
+/**
+ * The plugin on a fresh database, with the real PostgreSQL provider on a temporary PGlite
+ * warehouse, the async fake and the refusing provider, and the test entities in the catalog.
+ */
+async function startDataMesh(
+  databaseId: Parameters<typeof databases.init>[0],
+  governance: JsonObject = {},
+) {
+  const knex = await databases.init(databaseId);
+  const entities = testEntities();
+  const warehouseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-backend-'));
+  const warehouse = new PgliteSqlClient(warehouseDir, openNativePglite);
+  const asyncFake = new AsyncFakeProvider();
+  const backend = await startTestBackend({
+    features: [
+      dataMeshPlugin,
+      providersModule('test-providers', [
+        new PostgresProvider({ client: warehouse }),
+        asyncFake,
+        refusing,
+      ]),
+      mockServices.database.factory({ knex }),
+      catalogServiceMock.factory({ entities }),
+      mockServices.rootConfig.factory({
+        data: {
+          dataMesh: { provisioning: { pollInitialDelayMs: 5 }, governance },
+        },
+      }),
+    ],
+  });
+  return { knex, entities, warehouse, warehouseDir, asyncFake, backend };
+}
 
 describe('data-mesh backend', () => {
   jest.setTimeout(180_000);
@@ -136,29 +167,13 @@ describe('data-mesh backend', () => {
     let asyncFake: AsyncFakeProvider;
     let backend: Awaited<ReturnType<typeof startTestBackend>>;
     let server: Parameters<typeof request>[0];
+    let knex: Knex;
+    /** What the catalog serves: a test changes an entity in place to change the catalog. */
+    let entities: Entity[];
 
     beforeAll(async () => {
-      const knex = await databases.init(databaseId);
-      warehouseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-backend-'));
-      warehouse = new PgliteSqlClient(warehouseDir, openNativePglite);
-      asyncFake = new AsyncFakeProvider();
-      backend = await startTestBackend({
-        features: [
-          dataMeshPlugin,
-          providersModule('test-providers', [
-            new PostgresProvider({ client: warehouse }),
-            asyncFake,
-            refusing,
-          ]),
-          mockServices.database.factory({ knex }),
-          catalogServiceMock.factory({ entities: testEntities() }),
-          mockServices.rootConfig.factory({
-            data: {
-              dataMesh: { provisioning: { pollInitialDelayMs: 5 } },
-            },
-          }),
-        ],
-      });
+      ({ knex, entities, warehouse, warehouseDir, asyncFake, backend } =
+        await startDataMesh(databaseId));
       server = backend.server;
     });
 
@@ -172,6 +187,9 @@ describe('data-mesh backend', () => {
       request(server)
         .post(`/api/data-mesh/deployments${wait ? '?wait=true' : ''}`)
         .send(body);
+
+    const validate = (body: object) =>
+      request(server).post('/api/data-mesh/validate').send(body);
 
     async function waitFor(id: string) {
       for (let i = 0; i < 600; i++) {
@@ -217,6 +235,35 @@ describe('data-mesh backend', () => {
           expect.objectContaining({ port: 'orders', phase: 'apply' }),
         ]),
       );
+      // The validation report, with its warnings, is in the deployment's logs.
+      const validateLogs = done.logs
+        .filter(
+          (l: { phase?: string; port?: string }) =>
+            l.phase === 'validate' && !l.port,
+        )
+        .map((l: { level: string; message: string }) => [l.level, l.message]);
+      expect(validateLogs).toEqual([
+        [
+          'INFO',
+          'provision of dataproduct:default/sales-orders: 1 port(s), requested by user:default/mock',
+        ],
+        [
+          'INFO',
+          'Policies passed: schema, contracts, provider-validate, owner-exists, domain-exists, naming, classification',
+        ],
+        [
+          'INFO',
+          '[breaking-change] skipped: dataproduct:default/sales-orders spec.outputPorts: not checked, no output port has been deployed yet',
+        ],
+        [
+          'WARNING',
+          "[upstream-deployed] dataproduct:default/sales-orders spec.inputPorts[0].dataProduct: upstream dataproduct:default/pos-transactions (output port 'transactions') is not deployed; deploy it first",
+        ],
+        [
+          'WARNING',
+          "[upstream-deployed] dataproduct:default/sales-orders spec.inputPorts[1].dataProduct: upstream dataproduct:default/online-orders (output port 'orders') is not deployed; deploy it first",
+        ],
+      ]);
       const tables = await warehouse.query(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'sales_orders' ORDER BY 1`,
       );
@@ -315,26 +362,20 @@ describe('data-mesh backend', () => {
       expect([...asyncFake.polls.values()]).toEqual([2]);
     });
 
-    it('fails a deployment whose provider refuses the port, before provisioning anything', async () => {
+    it('refuses a deployment whose provider refuses the port, before recording or provisioning anything', async () => {
       const res = await deploy(
         { entityRef: 'dataproduct:default/refused-product' },
         true,
       );
-      expect(res.body.deployment.status).toBe('failed');
-      expect(res.body.deployment.message).toContain('refused by the test');
-      expect(res.body.deployment.steps[0].status).toBe('failed');
-      expect(res.body.deployment.logs).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({
-            level: 'ERROR',
-            port: 'orders',
-            phase: 'validate',
-            message:
-              'schema[0].properties[0].physicalType: refused by the test',
-          }),
-        ]),
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        "Data product dataproduct:default/refused-product failed validation (provider-validate): [provider-validate] dataproduct:default/refused-product spec.outputPorts[0] (output port 'orders', provider 'refusing'): schema[0].properties[0].physicalType: refused by the test",
       );
       expect(refusing.provision).not.toHaveBeenCalled();
+      const list = await request(server).get(
+        '/api/data-mesh/deployments?entityRef=refused-product',
+      );
+      expect(list.body.items).toEqual([]);
     });
 
     it('answers 400 for bad requests and products, 404 for unknown ones', async () => {
@@ -356,15 +397,16 @@ describe('data-mesh backend', () => {
         entityRef: 'dataproduct:default/broken-contract',
       });
       expect(broken.status).toBe(400);
-      expect(broken.body.error.message).toContain("output port 'orders'");
-      expect(broken.body.error.message).toContain('spec.definition');
+      expect(broken.body.error.message).toBe(
+        'Data product dataproduct:default/broken-contract failed validation (schema): [schema] api:default/broken-contract.orders spec.definition.version: is required; [schema] api:default/broken-contract.orders spec.definition.status: is required',
+      );
 
       const unknownProvider = await deploy({
         entityRef: 'dataproduct:default/unknown-provider',
       });
       expect(unknownProvider.status).toBe(400);
-      expect(unknownProvider.body.error.message).toMatch(
-        /output port 'orders'.*unknown provider 'nope'/,
+      expect(unknownProvider.body.error.message).toContain(
+        "[contracts] dataproduct:default/unknown-provider spec.outputPorts[0].customProperties: output port 'orders' names unknown provider 'nope' (property provisioner); known: postgres, async-fake, refusing",
       );
 
       const orphan = await deploy({
@@ -372,12 +414,15 @@ describe('data-mesh backend', () => {
       });
       expect(orphan.status).toBe(400);
       // Every failed policy, not just the first.
-      expect(orphan.body.error.message).toContain(
-        'owner-exists: spec.owner group:default/ghost-team is not in the catalog',
+      expect(orphan.body.error.message).toBe(
+        'Data product dataproduct:default/orphan-product failed validation (owner-exists, domain-exists): ' +
+          '[owner-exists] dataproduct:default/orphan-product spec.owner: group:default/ghost-team is not in the catalog; ' +
+          '[domain-exists] dataproduct:default/orphan-product spec.domain: domain:default/ghosts is not in the catalog',
       );
-      expect(orphan.body.error.message).toContain(
-        'domain-exists: spec.domain domain:default/ghosts is not in the catalog',
+      const refused = await request(server).get(
+        '/api/data-mesh/deployments?entityRef=orphan-product',
       );
+      expect(refused.body.items).toEqual([]);
 
       const missing = await deploy({
         entityRef: 'dataproduct:default/nothing',
@@ -395,7 +440,290 @@ describe('data-mesh backend', () => {
       const noQuery = await request(server).get('/api/data-mesh/deployments');
       expect(noQuery.status).toBe(400);
     });
+
+    it('validates a product that is not in the catalog yet, answering 200 even when policies fail', async () => {
+      const [product, contract] = productVariant(entities, 'brand-new');
+      const ok = await validate({ entity: product, contracts: [contract] });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({
+        entityRef: 'dataproduct:default/brand-new',
+        valid: true,
+        policies: expect.any(Array),
+      });
+      expect(
+        ok.body.policies.map((p: { id: string; status: string }) => [
+          p.id,
+          p.status,
+        ]),
+      ).toEqual([
+        ['schema', 'passed'],
+        ['contracts', 'passed'],
+        ['provider-validate', 'passed'],
+        ['owner-exists', 'passed'],
+        ['domain-exists', 'passed'],
+        ['naming', 'passed'],
+        ['classification', 'passed'],
+        ['breaking-change', 'skipped'],
+        ['upstream-deployed', 'warning'],
+      ]);
+
+      // Without its contract in the request, it is looked for in the catalog, where it is not.
+      const missing = await validate({ entity: product });
+      expect(missing.status).toBe(200);
+      expect(missing.body.valid).toBe(false);
+      expect(
+        missing.body.policies.find((p: { id: string }) => p.id === 'contracts'),
+      ).toEqual({
+        id: 'contracts',
+        title: 'Every output port has its contract and a known provider',
+        status: 'failed',
+        messages: [
+          'dataproduct:default/brand-new spec.outputPorts[0].contractId: contract api:default/brand-new.orders was found neither in the request nor in the catalog',
+        ],
+      });
+
+      // The real PostgreSQL provider checks identifiers.
+      const badTable = withDefinition(contract, d => {
+        d.schema[0].physicalName = 'orders; drop table x';
+      });
+      const refused = await validate({
+        entity: product,
+        contracts: [badTable],
+      });
+      expect(refused.status).toBe(200);
+      const providerPolicy = refused.body.policies.find(
+        (p: { id: string }) => p.id === 'provider-validate',
+      );
+      expect(providerPolicy.status).toBe('failed');
+      expect(providerPolicy.messages).toEqual([
+        expect.stringMatching(
+          /^dataproduct:default\/brand-new spec\.outputPorts\[0\] \(output port 'orders', provider 'postgres'\): schema\[0\]\.physicalName: 'orders; drop table x' is not a valid table name/,
+        ),
+      ]);
+    });
+
+    it('answers 400 naming the field when the validate body is malformed', async () => {
+      const noEntity = await validate({ contracts: [] });
+      expect(noEntity.status).toBe(400);
+      expect(noEntity.body.error.message).toMatch(
+        /^Invalid request body: entity: /,
+      );
+      const [product] = productVariant(entities, 'brand-new');
+      const nameless = copy(product);
+      delete (nameless.metadata as any).name;
+      const noName = await validate({ entity: nameless });
+      expect(noName.status).toBe(400);
+      expect(noName.body.error.message).toMatch(
+        /^Invalid request body: entity\.metadata\.name: /,
+      );
+      const badContracts = await validate({
+        entity: product,
+        contracts: [{ kind: 'API' }],
+      });
+      expect(badContracts.status).toBe(400);
+      expect(badContracts.body.error.message).toContain(
+        'contracts.0.apiVersion',
+      );
+      const notJson = await request(server)
+        .post('/api/data-mesh/validate')
+        .set('Content-Type', 'application/json')
+        .send('{"entity":');
+      expect(notJson.status).toBe(400);
+    });
+
+    it('refuses a breaking change against the contract deployed last', async () => {
+      const ref = 'dataproduct:default/evolving';
+      const product = findEntity(entities, 'DataProduct', 'evolving');
+      const contract = findEntity(entities, 'API', 'evolving.orders');
+      const v1 = await deploy({ entityRef: ref }, true);
+      expect(v1.body.deployment.status).toBe('succeeded');
+
+      // A product reading it now finds it deployed.
+      const [downstream, downstreamContract] = productVariant(
+        entities,
+        'downstream',
+      );
+      (downstream.spec as any).inputPorts = [
+        {
+          name: 'orders',
+          dataProduct: ref,
+          outputPort: 'orders',
+          contractId: 'evolving.orders',
+        },
+      ];
+      const upstream = await validate({
+        entity: downstream,
+        contracts: [downstreamContract],
+      });
+      expect(
+        upstream.body.policies.find(
+          (p: { id: string }) => p.id === 'upstream-deployed',
+        ),
+      ).toMatchObject({ status: 'passed', messages: [] });
+
+      const same = await validate({ entity: product });
+      expect(
+        same.body.policies.find(
+          (p: { id: string }) => p.id === 'breaking-change',
+        ),
+      ).toMatchObject({ status: 'passed', messages: [] });
+
+      const changed = changeTotalType(contract);
+      const report = await validate({ entity: product, contracts: [changed] });
+      expect(report.status).toBe(200);
+      expect(report.body.valid).toBe(false);
+      const breaking =
+        "api:default/evolving.orders spec.definition.schema[0].properties[5].physicalType: column 'orders.total_amount' changed physicalType from 'numeric(12,2)' to 'integer' (deployed version 2.1.0, now 2.1.0)";
+      expect(
+        report.body.policies.find(
+          (p: { id: string }) => p.id === 'breaking-change',
+        ),
+      ).toEqual({
+        id: 'breaking-change',
+        title: 'No breaking change against the deployed contracts',
+        status: 'failed',
+        messages: [
+          `${breaking}; a breaking change needs a new major version of the contract`,
+        ],
+      });
+
+      // The catalog now holds the change: the deployment is refused and nothing is touched.
+      const original = copy(contract.spec);
+      contract.spec = changed.spec;
+      try {
+        const refused = await deploy({ entityRef: ref }, true);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.message).toBe(
+          `Data product ${ref} failed validation (breaking-change): [breaking-change] ${breaking}; a breaking change needs a new major version of the contract`,
+        );
+      } finally {
+        contract.spec = original;
+      }
+      const list = await request(server).get(
+        `/api/data-mesh/deployments?entityRef=${ref}`,
+      );
+      expect(list.body.items.map((d: { id: string }) => d.id)).toEqual([
+        v1.body.deployment.id,
+      ]);
+      const columns = await warehouse.query(
+        `SELECT data_type FROM information_schema.columns WHERE table_schema = 'evolving' AND table_name = 'orders' AND column_name = 'total_amount'`,
+      );
+      expect(columns).toEqual([{ data_type: 'numeric' }]);
+    });
+
+    it('accepts exactly one of 20 concurrent deployments of a product', async () => {
+      const ref = 'dataproduct:default/concurrent-product';
+      let release!: () => void;
+      asyncFake.hold = new Promise(r => {
+        release = r;
+      });
+      // All 20 pass validation together, so they reach the database together.
+      let arrived = 0;
+      let open!: () => void;
+      const gate = new Promise<void>(r => {
+        open = r;
+      });
+      const timeout = setTimeout(open, 10_000);
+      const validateSpy = jest
+        .spyOn(asyncFake, 'validate')
+        .mockImplementation(async () => {
+          arrived += 1;
+          if (arrived === 20) open();
+          await gate;
+          return { valid: true, errors: [] };
+        });
+      try {
+        const responses = await Promise.all(
+          Array.from({ length: 20 }, () => deploy({ entityRef: ref })),
+        );
+        const statuses = responses.map(r => r.status).sort();
+        expect(statuses).toEqual([202, ...Array(19).fill(409)]);
+        for (const r of responses.filter(x => x.status === 409)) {
+          expect(r.body.error.message).toMatch(
+            /^Data product dataproduct:default\/concurrent-product already has (a deployment in progress|deployment \S+ (pending|running))$/,
+          );
+        }
+        const rows = await knex('deployments').where({ entity_ref: ref });
+        expect(rows).toHaveLength(1);
+        expect(arrived).toBe(20);
+      } finally {
+        clearTimeout(timeout);
+        validateSpy.mockRestore();
+        release();
+      }
+      const accepted = (
+        await request(server).get(`/api/data-mesh/deployments?entityRef=${ref}`)
+      ).body.items;
+      expect(accepted).toHaveLength(1);
+      expect((await waitFor(accepted[0].id)).status).toBe('succeeded');
+    });
   });
+
+  describe.each(databases.eachSupportedId())(
+    'with breakingChanges: warn, on %p',
+    databaseId => {
+      let started: Awaited<ReturnType<typeof startDataMesh>>;
+
+      beforeAll(async () => {
+        started = await startDataMesh(databaseId, { breakingChanges: 'warn' });
+      });
+
+      afterAll(async () => {
+        await started?.backend.stop();
+        await started?.warehouse.close();
+        fs.rmSync(started.warehouseDir, { recursive: true, force: true });
+      });
+
+      it('only warns about a breaking change, and the provider decides', async () => {
+        const { backend, entities, warehouse } = started;
+        const ref = 'dataproduct:default/evolving';
+        const v1 = await request(backend.server)
+          .post('/api/data-mesh/deployments?wait=true')
+          .send({ entityRef: ref });
+        expect(v1.body.deployment.status).toBe('succeeded');
+
+        const product = findEntity(entities, 'DataProduct', 'evolving');
+        const contract = findEntity(entities, 'API', 'evolving.orders');
+        contract.spec = changeTotalType(contract).spec;
+        const warning =
+          "api:default/evolving.orders spec.definition.schema[0].properties[5].physicalType: column 'orders.total_amount' changed physicalType from 'numeric(12,2)' to 'integer' (deployed version 2.1.0, now 2.1.0); allowed by dataMesh.governance.breakingChanges: warn";
+
+        const report = await request(backend.server)
+          .post('/api/data-mesh/validate')
+          .send({ entity: product });
+        expect(report.status).toBe(200);
+        expect(report.body.valid).toBe(true);
+        expect(
+          report.body.policies.find(
+            (p: { id: string }) => p.id === 'breaking-change',
+          ),
+        ).toMatchObject({ status: 'warning', messages: [warning] });
+
+        // The deployment goes ahead; the PostgreSQL provider itself refuses to change the type.
+        const v2 = await request(backend.server)
+          .post('/api/data-mesh/deployments?wait=true')
+          .send({ entityRef: ref });
+        expect(v2.status).toBe(200);
+        expect(v2.body.deployment.status).toBe('failed');
+        expect(v2.body.deployment.steps[0].message).toContain(
+          'changing a type is a breaking change',
+        );
+        expect(v2.body.deployment.logs).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              level: 'WARNING',
+              phase: 'validate',
+              message: `[breaking-change] ${warning}`,
+            }),
+          ]),
+        );
+        const columns = await warehouse.query(
+          `SELECT data_type FROM information_schema.columns WHERE table_schema = 'evolving' AND table_name = 'orders' AND column_name = 'total_amount'`,
+        );
+        expect(columns).toEqual([{ data_type: 'numeric' }]);
+      });
+    },
+  );
 
   describe('access', () => {
     it('answers 403 when the permission is denied, 401 without credentials', async () => {
@@ -427,6 +755,20 @@ describe('data-mesh backend', () => {
         .set('Authorization', mockCredentials.none.header())
         .send({ entityRef: SALES_ORDERS });
       expect(anonymous.status).toBe(401);
+
+      // Validation needs a user or a service, and no permission.
+      const entity = findEntity(testEntities(), 'DataProduct', 'sales-orders');
+      const anonymousValidate = await request(server)
+        .post('/api/data-mesh/validate')
+        .set('Authorization', mockCredentials.none.header())
+        .send({ entity });
+      expect(anonymousValidate.status).toBe(401);
+      const service = await request(server)
+        .post('/api/data-mesh/validate')
+        .set('Authorization', mockCredentials.service.header())
+        .send({ entity });
+      expect(service.status).toBe(200);
+      expect(service.body.entityRef).toBe(SALES_ORDERS);
     });
   });
 

@@ -9,6 +9,7 @@ import {
   dataPlatformProvidersExtensionPoint,
 } from '@backstage-data-mesh/plugin-data-mesh-node';
 import { DeploymentStore } from './database/DeploymentStore';
+import { DataProductValidator } from './service/DataProductValidator';
 import {
   ProvisioningCoordinator,
   readCoordinatorSettings,
@@ -16,9 +17,9 @@ import {
 import { createRouter } from './service/router';
 
 /**
- * The data-mesh backend plugin: the provisioning coordinator and its deployments API, at
- * `/api/data-mesh`. Providers come from backend modules through
- * `dataPlatformProvidersExtensionPoint`.
+ * The data-mesh backend plugin: the provisioning coordinator, its deployments API and the
+ * validation of data products against the governance policies, at `/api/data-mesh`. Providers
+ * come from backend modules through `dataPlatformProvidersExtensionPoint`.
  * @public
  */
 export const dataMeshPlugin = createBackendPlugin({
@@ -69,10 +70,17 @@ export const dataMeshPlugin = createBackendPlugin({
             `dataMesh.defaultProvider '${settings.defaultProvider}' is not registered; ports that name no provider cannot be deployed`,
           );
         }
+        const validator = new DataProductValidator({
+          catalog: deps.catalog,
+          history: store,
+          providers,
+          settings: settings.governance,
+          defaultProvider: settings.defaultProvider,
+        });
         const coordinator = new ProvisioningCoordinator({
           store,
           catalog: deps.catalog,
-          providers,
+          validator,
           settings,
           logger: deps.logger,
           auditor: deps.auditor,
@@ -86,6 +94,7 @@ export const dataMeshPlugin = createBackendPlugin({
             auditor: deps.auditor,
             store,
             coordinator,
+            validator,
           }),
         );
       },

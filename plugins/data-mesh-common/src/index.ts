@@ -17,3 +17,4 @@ export * from './odps/odpsSchemas';
 export * from './odps/toOdps';
 export * from './permissions/permissions';
 export * from './api/deployments';
+export * from './api/validation';

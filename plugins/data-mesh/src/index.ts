@@ -32,3 +32,6 @@ export { dataMeshApiDocsModule } from './apiDocsModule';
 export { ContractView } from './components/ContractView';
 export type { ContractViewProps } from './components/ContractView';
 export { OdcsDefinitionView } from './components/OdcsDefinitionView';
+export { dataMeshScaffolderModule } from './scaffolderModule';
+export { UpstreamPortPicker } from './components/UpstreamPortPicker';
+export type { UpstreamPort } from './components/UpstreamPortPicker';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Entity } from '@backstage/catalog-model';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 
 const XCLUSIV = path.resolve(__dirname, '../../../../examples/xclusiv');
 
@@ -45,4 +45,62 @@ export function exampleEntities(): Entity[] {
 /** A deep copy to modify in a test. */
 export function copy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value));
+}
+
+/** The entity of that kind and name; throws when there is none. */
+export function findEntity(
+  entities: Entity[],
+  kind: string,
+  name: string,
+): Entity {
+  const found = entities.find(
+    e =>
+      e.kind.toLocaleLowerCase('en-US') === kind.toLocaleLowerCase('en-US') &&
+      e.metadata.name === name,
+  );
+  if (!found) throw new Error(`No ${kind} ${name} in the test entities`);
+  return found;
+}
+
+/** A copy of a contract (`API` entity) whose ODCS definition `edit` changed. */
+export function withDefinition(
+  contract: Entity,
+  edit: (definition: any) => void,
+): Entity {
+  const changed = copy(contract);
+  const spec = changed.spec as { definition: unknown };
+  const definition =
+    typeof spec.definition === 'string'
+      ? parse(spec.definition)
+      : copy(spec.definition);
+  edit(definition);
+  spec.definition = stringify(definition);
+  return changed;
+}
+
+/**
+ * A copy of sales-orders named `name`, its port run by `provisioner` (else the default), with its
+ * own contract `<name>.orders` whose warehouse schema is `<name>` with underscores.
+ */
+export function productVariant(
+  entities: Entity[],
+  name: string,
+  provisioner?: string,
+): [product: Entity, contract: Entity] {
+  const product = copy(findEntity(entities, 'DataProduct', 'sales-orders'));
+  product.metadata.name = name;
+  const port = (product.spec as any).outputPorts[0];
+  port.contractId = `${name}.orders`;
+  if (provisioner) {
+    port.customProperties = [{ property: 'provisioner', value: provisioner }];
+  }
+  const contract = withDefinition(
+    findEntity(entities, 'API', 'sales-orders.orders'),
+    definition => {
+      definition.id = `${name}.orders`;
+      definition.servers[0].schema = name.replace(/-/g, '_');
+    },
+  );
+  contract.metadata.name = `${name}.orders`;
+  return [product, contract];
 }

@@ -4,10 +4,12 @@ import {
 } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
+import { OdcsContract } from '@backstage-data-mesh/plugin-data-mesh-common';
 import {
   ProvisionedResource,
   ProvisioningLog,
 } from '@backstage-data-mesh/plugin-data-mesh-node';
+import { DeployedContract, DeploymentHistory } from '../service/policies/types';
 import {
   Deployment,
   DeploymentLog,
@@ -48,6 +50,8 @@ type StepRow = {
   public_info: string | null;
   private_info: string | null;
   resources: string | null;
+  /** The ODCS contract of a successful provision step (JSON), for breaking-change checks. */
+  contract: string | null;
 };
 
 type LogRow = {
@@ -115,6 +119,23 @@ function toLog(row: LogRow): DeploymentLog {
 
 const ACTIVE: DeploymentStatus[] = ['pending', 'running'];
 
+/**
+ * A unique violation: migration 20260302_one_active_deployment allows one pending or running
+ * deployment per product (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE, MySQL ER_DUP_ENTRY).
+ */
+function isUniqueViolation(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'ER_DUP_ENTRY' ||
+    (code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(String(message)))
+  );
+}
+
 /** The columns a status change writes, shared by deployments and their steps. */
 function progressColumns(update: {
   status: DeploymentStatus;
@@ -131,8 +152,18 @@ function progressColumns(update: {
   };
 }
 
+/** A deployment to record, with one step per output port. */
+export interface NewDeployment {
+  id: string;
+  entityRef: string;
+  operation: DeploymentOperation;
+  removeData: boolean;
+  requestedBy: string;
+  steps: Array<{ id: string; port: string; provider: string }>;
+}
+
 /** The `deployments`, `deployment_steps` and `deployment_logs` tables. */
-export class DeploymentStore {
+export class DeploymentStore implements DeploymentHistory {
   static async create(database: DatabaseService): Promise<DeploymentStore> {
     const client = await database.getClient();
     if (!database.migrations?.skip) {
@@ -145,16 +176,23 @@ export class DeploymentStore {
 
   /**
    * Records a new pending deployment unless the product already has one pending or running;
-   * returns undefined in that case.
+   * returns undefined in that case. The check in the transaction gives the usual answer; the
+   * unique partial index decides between concurrent requests that both passed it.
    */
-  async createDeployment(options: {
-    id: string;
-    entityRef: string;
-    operation: DeploymentOperation;
-    removeData: boolean;
-    requestedBy: string;
-    steps: Array<{ id: string; port: string; provider: string }>;
-  }): Promise<Deployment | undefined> {
+  async createDeployment(
+    options: NewDeployment,
+  ): Promise<Deployment | undefined> {
+    try {
+      return await this.insertDeployment(options);
+    } catch (error) {
+      if (isUniqueViolation(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private insertDeployment(
+    options: NewDeployment,
+  ): Promise<Deployment | undefined> {
     return this.db.transaction(async tx => {
       const active = await tx<DeploymentRow>('deployments')
         .where({ entity_ref: options.entityRef })
@@ -226,6 +264,8 @@ export class DeploymentStore {
       publicInfo?: JsonObject;
       privateInfo?: JsonObject;
       resources?: ProvisionedResource[];
+      /** The contract a successful provision step deployed. */
+      contract?: OdcsContract;
     },
   ): Promise<void> {
     await this.db('deployment_steps')
@@ -241,7 +281,72 @@ export class DeploymentStore {
         ...(update.resources
           ? { resources: JSON.stringify(update.resources) }
           : {}),
+        ...(update.contract
+          ? { contract: JSON.stringify(update.contract) }
+          : {}),
       });
+  }
+
+  /**
+   * The contract of the last successful provision of this port, unless the product was
+   * unprovisioned with its data removed since (then nothing of it is deployed).
+   */
+  async getLastDeployedContract(
+    entityRef: string,
+    port: string,
+  ): Promise<DeployedContract | undefined> {
+    const row = await this.db('deployment_steps as s')
+      .join('deployments as d', 'd.id', 's.deployment_id')
+      .where('d.entity_ref', entityRef)
+      .where('d.operation', 'provision')
+      .where('s.port', port)
+      .where('s.status', 'succeeded')
+      .whereNotNull('s.contract')
+      .orderBy([
+        { column: 'd.created_at', order: 'desc' },
+        { column: 's.finished_at', order: 'desc' },
+      ])
+      .first<
+        | {
+            contract: string;
+            deployment_id: string;
+            created_at: DeploymentRow['created_at'];
+          }
+        | undefined
+      >('s.contract as contract', 'd.id as deployment_id', 'd.created_at');
+    if (!row) return undefined;
+    const removed = await this.db<DeploymentRow>('deployments')
+      .where({
+        entity_ref: entityRef,
+        operation: 'unprovision',
+        status: 'succeeded',
+        remove_data: true,
+      })
+      .orderBy('created_at', 'desc')
+      .first();
+    if (
+      removed &&
+      new Date(removed.created_at).getTime() >
+        new Date(row.created_at).getTime()
+    ) {
+      return undefined;
+    }
+    return {
+      contract: JSON.parse(row.contract) as OdcsContract,
+      deploymentId: row.deployment_id,
+    };
+  }
+
+  /** True when the product's last successful deployment was a provision. */
+  async isDeployed(entityRef: string): Promise<boolean> {
+    const last = await this.db<DeploymentRow>('deployments')
+      .where({ entity_ref: entityRef, status: 'succeeded' })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    return last?.operation === 'provision';
   }
 
   async addLogs(

@@ -12,14 +12,11 @@ import { Config } from '@backstage/config';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  contractEntityRef,
   DATA_PRODUCT_KIND,
   DataProductEntity,
   DataProductOutputPort,
-  formatProblems,
   OdcsContract,
-  parseOdcsContract,
-  validateDataProductEntity,
+  ValidationReport,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
 import {
   DataPlatformProvider,
@@ -35,12 +32,17 @@ import {
   DeploymentOperation,
   DeploymentWithDetails,
 } from '../database/types';
+import {
+  DataProductValidator,
+  describeFailures,
+  reportLogs,
+} from './DataProductValidator';
+import { GovernanceSettings, readGovernanceSettings } from './policies';
 
 /** The settings read from `dataMesh.*`. */
 export interface CoordinatorSettings {
   defaultProvider: string;
-  requireOwnerExists: boolean;
-  requireDomainExists: boolean;
+  governance: GovernanceSettings;
   pollInitialDelayMs: number;
   pollMaxDelayMs: number;
   pollTimeoutMs: number;
@@ -51,12 +53,7 @@ export function readCoordinatorSettings(config: Config): CoordinatorSettings {
   return {
     defaultProvider:
       config.getOptionalString('dataMesh.defaultProvider') ?? 'postgres',
-    requireOwnerExists:
-      config.getOptionalBoolean('dataMesh.governance.requireOwnerExists') ??
-      true,
-    requireDomainExists:
-      config.getOptionalBoolean('dataMesh.governance.requireDomainExists') ??
-      true,
+    governance: readGovernanceSettings(config),
     pollInitialDelayMs:
       config.getOptionalNumber('dataMesh.provisioning.pollInitialDelayMs') ??
       500,
@@ -103,15 +100,9 @@ function log(
   return { timestamp: new Date().toISOString(), level, message, phase };
 }
 
-/** The port's `customProperties` entry `{ property: provisioner, value: <id> }`. */
-function portProvisioner(port: DataProductOutputPort): string | undefined {
-  const entry = port.customProperties?.find(p => p.property === 'provisioner');
-  return typeof entry?.value === 'string' ? entry.value : undefined;
-}
-
 /**
- * Validates a data product (schema, contracts, governance, providers), records a deployment and
- * runs its output ports one after the other, in declared order, in the background.
+ * Validates a data product (the governance policies of {@link DataProductValidator}), records a
+ * deployment and runs its output ports one after the other, in declared order, in the background.
  */
 export class ProvisioningCoordinator {
   private readonly running = new Map<string, Promise<void>>();
@@ -120,7 +111,7 @@ export class ProvisioningCoordinator {
     private readonly options: {
       store: DeploymentStore;
       catalog: CatalogService;
-      providers: ReadonlyMap<string, DataPlatformProvider>;
+      validator: DataProductValidator;
       settings: CoordinatorSettings;
       logger: LoggerService;
       auditor?: AuditorService;
@@ -128,16 +119,30 @@ export class ProvisioningCoordinator {
   ) {}
 
   /**
-   * Checks everything that can be checked without a provider, records the deployment and starts
-   * it. Throws InputError (400), NotFoundError (404) or ConflictError (409); after that, failures
-   * are recorded in the deployment, never thrown.
+   * Validates the product (every policy, providers' `validate` included, so nothing is changed
+   * when a port is refused), records the deployment and starts it. Throws InputError (400, every
+   * failed policy in the message), NotFoundError (404) or ConflictError (409); after that,
+   * failures are recorded in the deployment, never thrown.
    */
   async deploy(request: DeployRequest): Promise<Deployment> {
-    const { store } = this.options;
+    const { store, validator } = this.options;
     const entityRef = this.normalizeRef(request.entityRef);
-    const product = await this.loadProduct(entityRef, request.credentials);
-    const ports = await this.planPorts(product, request.credentials);
-    await this.checkGovernance(product, request.credentials);
+    const entity = await this.loadProduct(entityRef, request.credentials);
+    const { report, product, ports } = await validator.validate({
+      entity,
+      credentials: request.credentials,
+      operation: request.operation,
+    });
+    if (!report.valid || !product) {
+      throw new InputError(describeFailures(report));
+    }
+    // Valid means schema and contracts passed: every port has its contract and its provider.
+    const planned: PlannedPort[] = ports.map(p => ({
+      stepId: randomUUID(),
+      port: p.port,
+      contract: p.contract!,
+      provider: p.provider!,
+    }));
 
     const active = await store.getActiveDeployment(entityRef);
     if (active) {
@@ -151,7 +156,7 @@ export class ProvisioningCoordinator {
       operation: request.operation,
       removeData: request.removeData,
       requestedBy: request.requestedBy,
-      steps: ports.map(p => ({
+      steps: planned.map(p => ({
         id: p.stepId,
         port: p.port.name,
         provider: p.provider.id,
@@ -162,7 +167,7 @@ export class ProvisioningCoordinator {
         `Data product ${entityRef} already has a deployment in progress`,
       );
     }
-    const task = this.run(deployment, product, ports).finally(() =>
+    const task = this.run(deployment, product, planned, report).finally(() =>
       this.running.delete(deployment.id),
     );
     this.running.set(deployment.id, task);
@@ -202,10 +207,11 @@ export class ProvisioningCoordinator {
     return stringifyEntityRef(parsed);
   }
 
+  /** The product from the catalog, read with the caller's credentials; validated by the policies. */
   private async loadProduct(
     entityRef: string,
     credentials: BackstageCredentials,
-  ): Promise<DataProductEntity> {
+  ): Promise<Entity> {
     const entity = await this.options.catalog.getEntityByRef(entityRef, {
       credentials,
     });
@@ -217,133 +223,7 @@ export class ProvisioningCoordinator {
         `entityRef: ${entityRef} is a ${entity.kind}, not a ${DATA_PRODUCT_KIND}`,
       );
     }
-    const validation = validateDataProductEntity(entity);
-    if (!validation.valid) {
-      throw new InputError(
-        `Data product ${entityRef} is invalid: ${formatProblems(
-          validation.problems,
-        )}`,
-      );
-    }
-    return entity as DataProductEntity;
-  }
-
-  /** Contracts and providers of every output port; all problems in one error. */
-  private async planPorts(
-    product: DataProductEntity,
-    credentials: BackstageCredentials,
-  ): Promise<PlannedPort[]> {
-    const { catalog, providers, settings } = this.options;
-    const namespace = product.metadata.namespace ?? 'default';
-    const problems: string[] = [];
-    const planned: PlannedPort[] = [];
-    const outputPorts = product.spec.outputPorts ?? [];
-    if (outputPorts.length === 0) {
-      problems.push('spec.outputPorts: the product has no output port');
-    }
-    for (const [index, port] of outputPorts.entries()) {
-      const where = `output port '${port.name}' (spec.outputPorts[${index}]`;
-      const providerId = portProvisioner(port) ?? settings.defaultProvider;
-      const provider = providers.get(providerId);
-      if (!provider) {
-        problems.push(
-          `${where}.customProperties provisioner): unknown provider '${providerId}'; known: ${
-            [...providers.keys()].join(', ') || 'none'
-          }`,
-        );
-      }
-      const ref = contractEntityRef(port.contractId, namespace);
-      let contractEntity: Entity | undefined;
-      try {
-        contractEntity = await catalog.getEntityByRef(ref, { credentials });
-      } catch (error) {
-        problems.push(
-          `${where}.contractId): cannot read contract ${ref}: ${messageOf(
-            error,
-          )}`,
-        );
-        continue;
-      }
-      if (!contractEntity) {
-        problems.push(
-          `${where}.contractId): contract ${ref} not found in the catalog`,
-        );
-        continue;
-      }
-      const parsed = parseOdcsContract(
-        (contractEntity.spec as { definition?: unknown } | undefined)
-          ?.definition,
-        'spec.definition',
-      );
-      if (!parsed.contract) {
-        problems.push(
-          `${where}.contractId): contract ${ref} is invalid: ${formatProblems(
-            parsed.problems,
-          )}`,
-        );
-        continue;
-      }
-      if (provider) {
-        planned.push({
-          stepId: randomUUID(),
-          port,
-          contract: parsed.contract,
-          provider,
-        });
-      }
-    }
-    if (problems.length > 0) {
-      throw new InputError(
-        `Data product ${stringifyEntityRef(
-          product,
-        )} cannot be deployed: ${problems.join('; ')}`,
-      );
-    }
-    return planned;
-  }
-
-  /** Governance policies from config; every failed policy is reported. */
-  private async checkGovernance(
-    product: DataProductEntity,
-    credentials: BackstageCredentials,
-  ) {
-    const { catalog, settings } = this.options;
-    const failures: string[] = [];
-    const exists = async (ref: string) =>
-      Boolean(await catalog.getEntityByRef(ref, { credentials }));
-    if (settings.requireOwnerExists) {
-      const owner = stringifyEntityRef(
-        parseEntityRef(product.spec.owner, {
-          defaultKind: 'group',
-          defaultNamespace: product.metadata.namespace ?? 'default',
-        }),
-      );
-      if (!(await exists(owner))) {
-        failures.push(
-          `owner-exists: spec.owner ${owner} is not in the catalog`,
-        );
-      }
-    }
-    if (settings.requireDomainExists) {
-      const domain = stringifyEntityRef(
-        parseEntityRef(product.spec.domain, {
-          defaultKind: 'domain',
-          defaultNamespace: product.metadata.namespace ?? 'default',
-        }),
-      );
-      if (!(await exists(domain))) {
-        failures.push(
-          `domain-exists: spec.domain ${domain} is not in the catalog`,
-        );
-      }
-    }
-    if (failures.length > 0) {
-      throw new InputError(
-        `Data product ${stringifyEntityRef(
-          product,
-        )} fails governance policies: ${failures.join('; ')}`,
-      );
-    }
+    return entity;
   }
 
   /** The background task. Never throws: every failure ends in the deployment's record. */
@@ -351,6 +231,7 @@ export class ProvisioningCoordinator {
     deployment: Deployment,
     product: DataProductEntity,
     ports: PlannedPort[],
+    report: ValidationReport,
   ): Promise<void> {
     const { store, logger } = this.options;
     const id = deployment.id;
@@ -364,51 +245,10 @@ export class ProvisioningCoordinator {
         ),
       ]);
 
-      // 1. Validate every port with its provider before anything is touched.
-      const invalid: string[] = [];
-      for (const planned of ports) {
-        const request = this.portRequest(product, planned);
-        let errors: string[];
-        try {
-          const result = await planned.provider.validate(request);
-          errors = result.valid ? [] : result.errors;
-          if (!result.valid && errors.length === 0) {
-            errors = ['the provider refused the port without a reason'];
-          }
-        } catch (error) {
-          errors = [`validation threw: ${messageOf(error)}`];
-        }
-        if (errors.length > 0) {
-          invalid.push(`port '${planned.port.name}': ${errors.join('; ')}`);
-          await store.addLogs(
-            id,
-            planned.port.name,
-            errors.map(e => log('ERROR', e, 'validate')),
-          );
-          await store.updateStep(planned.stepId, {
-            status: 'failed',
-            message: errors.join('; '),
-            finished: true,
-          });
-        }
-      }
-      if (invalid.length > 0) {
-        for (const planned of ports) {
-          if (!invalid.some(i => i.startsWith(`port '${planned.port.name}'`))) {
-            await store.updateStep(planned.stepId, {
-              status: 'failed',
-              message: 'Not run: validation failed',
-              finished: true,
-            });
-          }
-        }
-        await this.finish(deployment, 'failed', [
-          `Validation failed, nothing was changed: ${invalid.join('; ')}`,
-        ]);
-        return;
-      }
+      // Every policy passed, providers' validate included; warnings are shown with the logs.
+      await store.addLogs(id, undefined, reportLogs(report));
 
-      // 2. Run the ports one after the other, in declared order.
+      // Run the ports one after the other, in declared order.
       for (const [index, planned] of ports.entries()) {
         const ok = await this.runStep(deployment, product, planned);
         if (!ok) {
@@ -507,6 +347,10 @@ export class ProvisioningCoordinator {
     await record(result.logs ?? []);
     const succeeded = result.status === 'COMPLETED';
     await store.updateStep(planned.stepId, {
+      // What was deployed, for the breaking-change policy of the next deployment.
+      ...(succeeded && deployment.operation === 'provision'
+        ? { contract: planned.contract }
+        : {}),
       status: succeeded ? 'succeeded' : 'failed',
       message:
         result.message ??

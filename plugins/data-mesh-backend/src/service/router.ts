@@ -4,7 +4,11 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   AuthorizeResult,
@@ -15,11 +19,13 @@ import {
   dataProductDeploymentReadPermission,
   dataProductDeployPermission,
   dataProductUnprovisionPermission,
+  ValidationReport,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { DeploymentStore } from '../database/DeploymentStore';
+import { DataProductValidator } from './DataProductValidator';
 import { ProvisioningCoordinator } from './ProvisioningCoordinator';
 
 export interface RouterOptions {
@@ -28,12 +34,30 @@ export interface RouterOptions {
   auditor: AuditorService;
   store: DeploymentStore;
   coordinator: ProvisioningCoordinator;
+  validator: DataProductValidator;
 }
 
 const deployBody = z.object({
   entityRef: z.string().min(1),
   operation: z.enum(['provision', 'unprovision']).optional(),
   removeData: z.boolean().optional(),
+});
+
+/** An entity as the catalog would hold it; the policies check the rest. */
+const entityBody = z.looseObject({
+  apiVersion: z.string().min(1),
+  kind: z.string().min(1),
+  metadata: z.looseObject({
+    name: z.string().min(1),
+    namespace: z.string().min(1).optional(),
+  }),
+  spec: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** `ValidateRequest` of data-mesh-common. */
+const validateBody = z.object({
+  entity: entityBody,
+  contracts: z.array(entityBody).optional(),
 });
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -74,9 +98,11 @@ function requester(credentials: BackstageCredentials): string {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, auditor, store, coordinator } = options;
+  const { httpAuth, permissions, auditor, store, coordinator, validator } =
+    options;
   const router = Router();
-  router.use(express.json());
+  // A product with the contracts of all its ports (POST /validate) can exceed express' 100 kB.
+  router.use(express.json({ limit: '1mb' }));
 
   async function authorize(
     permission: ResourcePermission<'catalog-entity'>,
@@ -136,6 +162,24 @@ export async function createRouter(
       await event.fail({ error: error as Error });
       throw error;
     }
+  });
+
+  /**
+   * The governance report of a data product that need not be in the catalog yet (a template's
+   * dry run). 200 even when policies fail: failing is the result, not an error.
+   */
+  router.post('/validate', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const body = parseBody(validateBody, req.body);
+    const { report } = await validator.validate({
+      entity: body.entity as Entity,
+      contracts: body.contracts as Entity[] | undefined,
+      credentials,
+    });
+    const response: ValidationReport = report;
+    res.status(200).json(response);
   });
 
   router.get('/deployments', async (req, res) => {

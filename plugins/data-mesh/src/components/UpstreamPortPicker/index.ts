@@ -1,0 +1,2 @@
+export { UpstreamPortPicker, listUpstreamPorts } from './UpstreamPortPicker';
+export type { UpstreamPort } from './UpstreamPortPicker';

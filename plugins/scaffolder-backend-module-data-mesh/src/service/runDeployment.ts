@@ -1,0 +1,98 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  Deployment,
+  DeploymentOperation,
+  DeploymentWithDetails,
+} from '@backstage-data-mesh/plugin-data-mesh-common';
+import { DataMeshBackendClient } from './DataMeshBackendClient';
+
+export interface RunDeploymentOptions {
+  entityRef: string;
+  operation: DeploymentOperation;
+  removeData?: boolean;
+  pollIntervalMs: number;
+  timeoutMs: number;
+}
+
+function sleep(ms: number) {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+const ACTIVE = new Set(['pending', 'running']);
+
+/**
+ * Starts a deployment (or joins the one already running for the product, e.g. started by an
+ * earlier attempt of the same task) and follows it to the end, copying its log lines into the
+ * task's log as they arrive. Throws when it fails, with the reason of each failed port.
+ */
+export async function runDeployment(
+  client: DataMeshBackendClient,
+  credentials: BackstageCredentials,
+  logger: LoggerService,
+  options: RunDeploymentOptions,
+): Promise<DeploymentWithDetails> {
+  const { entityRef, operation } = options;
+  let deployment: Deployment | undefined;
+  for (let attempt = 0; !deployment && attempt < 3; attempt++) {
+    deployment = await client.startDeployment(credentials, {
+      entityRef,
+      operation,
+      removeData: options.removeData,
+    });
+    if (!deployment) {
+      deployment = (await client.listDeployments(credentials, entityRef)).find(
+        d => ACTIVE.has(d.status),
+      );
+      if (deployment) {
+        logger.info(
+          `${entityRef} already has deployment ${deployment.id} (${deployment.operation}) in progress; following it`,
+        );
+      }
+    }
+  }
+  if (!deployment) {
+    throw new Error(`Could not start a deployment of ${entityRef}`);
+  }
+  logger.info(
+    `Deployment ${deployment.id}: ${deployment.operation} of ${entityRef}`,
+  );
+
+  const deadline = Date.now() + options.timeoutMs;
+  let lastLogId = 0;
+  for (;;) {
+    const details = await client.getDeployment(credentials, deployment.id);
+    const seen = lastLogId;
+    for (const line of details.logs.filter(l => l.id > seen)) {
+      const text = `${line.port ? `[${line.port}] ` : ''}${line.message}`;
+      if (line.level === 'ERROR') logger.error(text);
+      else if (line.level === 'WARNING') logger.warn(text);
+      else logger.info(text);
+      lastLogId = Math.max(lastLogId, line.id);
+    }
+    if (!ACTIVE.has(details.status)) {
+      if (details.status !== 'succeeded') {
+        const reasons = details.steps
+          .filter(s => s.status === 'failed')
+          .map(s => `port '${s.port}': ${s.message ?? 'failed'}`);
+        throw new Error(
+          `Deployment ${details.id} of ${entityRef} failed: ${[
+            details.message,
+            ...reasons,
+          ]
+            .filter(Boolean)
+            .join('; ')}`,
+        );
+      }
+      return details;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Deployment ${details.id} of ${entityRef} is still ${details.status} after ${options.timeoutMs} ms; follow it on the product's page`,
+      );
+    }
+    await sleep(options.pollIntervalMs);
+  }
+}

@@ -1,0 +1,335 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { dataPlatformProvidersExtensionPoint } from '@backstage-data-mesh/plugin-data-mesh-node';
+import {
+  PgliteSqlClient,
+  PostgresProvider,
+} from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
+import { openNativePglite } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres/testUtils';
+import request from 'supertest';
+import { parseAllDocuments } from 'yaml';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import catalogModuleDataMesh from '@backstage-data-mesh/plugin-catalog-backend-module-data-mesh';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the plugin it calls
+import dataMeshPlugin from '@backstage-data-mesh/plugin-data-mesh-backend';
+import scaffolderModuleDataMesh from './index';
+
+// The whole producer journey in one backend: the real scaffolder runs the repository's
+// templates/data-product, the real catalogue reads what data-mesh:publish:local writes, and the
+// data-mesh backend provisions it in an embedded PGlite warehouse.
+
+jest.setTimeout(180_000);
+
+const TEMPLATE = path.resolve(
+  __dirname,
+  '../../../templates/data-product/template.yaml',
+);
+const SOFIA = 'user:default/sofia.rossi';
+
+const org = `
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: { name: stores-team }
+spec: { type: team, children: [], members: [sofia.rossi] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: { name: sofia.rossi }
+spec: { memberOf: [stores-team] }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Domain
+metadata: { name: stores }
+spec: { owner: stores-team }
+`;
+
+function values(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'store-footfall',
+    title: 'Store Footfall',
+    description: 'Visitors counted at store entrances, per hour.',
+    domain: 'domain:default/stores',
+    owner: 'group:default/stores-team',
+    type: 'sourceAligned',
+    classification: 'internal',
+    outputPorts: [
+      {
+        name: 'hourly-visits',
+        description: 'Visitors per store and hour.',
+        columns: [
+          { name: 'store_id', type: 'string', primaryKey: true },
+          { name: 'hour', type: 'timestamp', primaryKey: true },
+          { name: 'visitors', type: 'integer', required: true },
+        ],
+      },
+    ],
+    slo: { freshnessHours: 2, frequency: 'hourly' },
+    ...overrides,
+  };
+}
+
+describe('the data-product template', () => {
+  let root: string;
+  let publishDir: string;
+  let warehouse: PgliteSqlClient;
+  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+
+  beforeAll(async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'data-mesh-template-'));
+    publishDir = path.join(root, 'products');
+    fs.writeFileSync(path.join(root, 'org.yaml'), org);
+    warehouse = new PgliteSqlClient(
+      path.join(root, 'warehouse'),
+      openNativePglite,
+    );
+    const testProvider = createBackendModule({
+      pluginId: 'data-mesh',
+      moduleId: 'test-postgres',
+      register(env) {
+        env.registerInit({
+          deps: { providers: dataPlatformProvidersExtensionPoint },
+          async init({ providers }) {
+            providers.addProvider(new PostgresProvider({ client: warehouse }));
+          },
+        });
+      },
+    });
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleDataMesh,
+        catalogModuleTemplateKind,
+        scaffolderPlugin,
+        scaffolderModuleDataMesh,
+        dataMeshPlugin,
+        testProvider,
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              rules: [
+                {
+                  allow: [
+                    'Template',
+                    'DataProduct',
+                    'API',
+                    'Location',
+                    'Group',
+                    'User',
+                    'Domain',
+                  ],
+                },
+              ],
+              locations: [
+                { type: 'file', target: path.join(root, 'org.yaml') },
+                { type: 'file', target: TEMPLATE },
+                {
+                  type: 'file',
+                  target: path.join(publishDir, '*', 'catalog-info.yaml'),
+                },
+              ],
+            },
+            dataMesh: {
+              defaultProvider: 'postgres',
+              scaffolder: { publishDir, catalogWaitSeconds: 60 },
+            },
+          },
+        }),
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await warehouse?.close();
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  async function waitForEntity(ref: string) {
+    for (let i = 0; i < 120; i++) {
+      const res = await request(backend.server)
+        .get(`/api/catalog/entities/by-name/${ref.replace(':', '/')}`)
+        .set('Authorization', mockCredentials.user.header(SOFIA));
+      if (res.status === 200) return res.body;
+      await new Promise(r => setTimeout(r, 500));
+    }
+    throw new Error(`${ref} never appeared in the catalogue`);
+  }
+
+  /** Runs the template as Sofia and returns the finished task with its log. */
+  async function runTemplate(templateValues: Record<string, unknown>) {
+    const created = await request(backend.server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', mockCredentials.user.header(SOFIA))
+      .send({
+        templateRef: 'template:default/data-product',
+        values: templateValues,
+      });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    for (;;) {
+      const task = await request(backend.server)
+        .get(`/api/scaffolder/v2/tasks/${id}`)
+        .set('Authorization', mockCredentials.user.header(SOFIA));
+      if (['completed', 'failed', 'cancelled'].includes(task.body.status)) {
+        const events = await request(backend.server)
+          .get(`/api/scaffolder/v2/tasks/${id}/events`)
+          .set('Authorization', mockCredentials.user.header(SOFIA));
+        const log = (events.body as any[])
+          .filter(e => e.type === 'log')
+          .map(e => `${e.body.stepId ?? ''} ${e.body.message}`)
+          .join('\n');
+        const output = (events.body as any[]).find(e => e.type === 'completion')
+          ?.body.output;
+        if (process.env.DEBUG_TEMPLATE_TEST) console.log(log);
+        return { status: task.body.status as string, log, output };
+      }
+      await new Promise(r => setTimeout(r, 300));
+    }
+  }
+
+  async function columns(schema: string, table: string) {
+    return warehouse.query<{ column: string; type: string; nullable: boolean }>(
+      `SELECT a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
+              NOT a.attnotnull AS nullable
+         FROM pg_attribute a
+         JOIN pg_class c ON c.oid = a.attrelid
+         JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attnum`,
+      [schema, table],
+    );
+  }
+
+  it('creates, publishes, registers and provisions a product, and converges when run again', async () => {
+    await waitForEntity('template:default/data-product');
+    await waitForEntity('domain:default/stores');
+
+    const first = await runTemplate(values());
+    expect(first.log).toContain('wrote catalog-info.yaml');
+    expect({ status: first.status, log: first.log }).toMatchObject({
+      status: 'completed',
+    });
+    expect(first.output.links[0].entityRef).toBe(
+      'dataproduct:default/store-footfall',
+    );
+
+    // The repository, as published for the catalogue.
+    const published = path.join(publishDir, 'store-footfall');
+    expect(fs.readdirSync(published).sort()).toEqual([
+      'README.md',
+      'catalog-info.yaml',
+      'contracts',
+      'pipeline',
+    ]);
+    expect(
+      parseAllDocuments(
+        fs.readFileSync(path.join(published, 'catalog-info.yaml'), 'utf8'),
+      ).map(d => d.toJSON().kind),
+    ).toEqual(['DataProduct', 'API']);
+    expect(
+      fs.readFileSync(path.join(published, 'README.md'), 'utf8'),
+    ).toContain('- `hourly-visits`: Visitors per store and hour.');
+
+    // The catalogue has it, with its contract.
+    const product = await waitForEntity('dataproduct:default/store-footfall');
+    expect(product.spec.owner).toBe('group:default/stores-team');
+    await waitForEntity('api:default/store-footfall.hourly-visits');
+
+    // The warehouse has its schema, table, columns and roles.
+    expect(await columns('store_footfall', 'hourly_visits')).toEqual([
+      { column: 'store_id', type: 'text', nullable: false },
+      { column: 'hour', type: 'timestamp with time zone', nullable: false },
+      { column: 'visitors', type: 'bigint', nullable: false },
+    ]);
+    const roles = await warehouse.query<{ rolname: string }>(
+      `SELECT rolname FROM pg_roles WHERE rolname LIKE 'store\\_footfall\\_%' ORDER BY rolname`,
+    );
+    expect(roles.length).toBeGreaterThanOrEqual(2);
+
+    // The deployment is recorded, and its log reached the task.
+    const deployments = await request(backend.server)
+      .get('/api/data-mesh/deployments')
+      .query({ entityRef: 'dataproduct:default/store-footfall' })
+      .set('Authorization', mockCredentials.user.header(SOFIA));
+    expect(deployments.body.items).toHaveLength(1);
+    expect(deployments.body.items[0].status).toBe('succeeded');
+    expect(first.log).toContain(deployments.body.items[0].id);
+
+    // Running the same template again converges: same files, nothing new in the warehouse.
+    await warehouse.query(
+      `INSERT INTO store_footfall.hourly_visits VALUES ('s1', now(), 42)`,
+    );
+    const second = await runTemplate(values());
+    expect(second.status).toBe('completed');
+    const details = await request(backend.server)
+      .get('/api/data-mesh/deployments')
+      .query({ entityRef: 'dataproduct:default/store-footfall' })
+      .set('Authorization', mockCredentials.user.header(SOFIA));
+    expect(details.body.items).toHaveLength(2);
+    const latest = await request(backend.server)
+      .get(`/api/data-mesh/deployments/${details.body.items[0].id}`)
+      .set('Authorization', mockCredentials.user.header(SOFIA));
+    expect(latest.body.deployment.status).toBe('succeeded');
+    const actions = latest.body.deployment.steps.flatMap((s: any) =>
+      s.resources.map((r: any) => r.action),
+    );
+    expect(actions.length).toBeGreaterThan(0);
+    expect(new Set(actions)).toEqual(new Set(['unchanged']));
+    expect(
+      await warehouse.query(
+        `SELECT count(*)::int AS n FROM store_footfall.hourly_visits`,
+      ),
+    ).toEqual([{ n: 1 }]);
+    expect(
+      await warehouse.query<{ rolname: string }>(
+        `SELECT rolname FROM pg_roles WHERE rolname LIKE 'store\\_footfall\\_%' ORDER BY rolname`,
+      ),
+    ).toEqual(roles);
+  });
+
+  it('fails a run with a name taken by another product before publishing anything', async () => {
+    const run = await runTemplate(
+      values({ name: 'store-footfall', owner: 'group:default/other-team' }),
+    );
+    // Same name, same folder: this is the same product, re-published; the owner policy refuses
+    // an owner that does not exist, before anything is written.
+    expect(run.status).toBe('failed');
+    expect(run.log).toMatch(/owner/i);
+    const product = await waitForEntity('dataproduct:default/store-footfall');
+    expect(product.spec.owner).toBe('group:default/stores-team');
+  });
+
+  it('keeps hostile text as text and refuses unsafe names with the field in the error', async () => {
+    const hostile = `x"; DROP SCHEMA store_footfall CASCADE; --`;
+    const run = await runTemplate(
+      values({
+        name: 'hostile-product',
+        description: hostile,
+        outputPorts: [
+          {
+            name: 'rows',
+            description: hostile,
+            columns: [
+              { name: 'id', type: 'string', primaryKey: true },
+              { name: hostile, type: 'string' },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(run.status).toBe('failed');
+    expect(run.log).toMatch(/schema\[0\]\.properties\[1\]/);
+    // Nothing was dropped, nothing was published.
+    expect(await columns('store_footfall', 'hourly_visits')).toHaveLength(3);
+    expect(fs.existsSync(path.join(publishDir, 'hostile-product'))).toBe(false);
+  });
+});
