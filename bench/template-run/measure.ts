@@ -13,25 +13,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { PgliteSqlClient } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
+import { generateProduct } from '@backstage-data-mesh/plugin-scaffolder-backend-module-data-mesh';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { dataPlatformProvidersExtensionPoint } from '@backstage-data-mesh/plugin-data-mesh-node';
-import {
-  PgliteSqlClient,
-  PostgresProvider,
-} from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
-import catalogModuleDataMesh from '@backstage-data-mesh/plugin-catalog-backend-module-data-mesh';
-import dataMeshPlugin from '@backstage-data-mesh/plugin-data-mesh-backend';
-import scaffolderModuleDataMesh, {
-  generateProduct,
-} from '@backstage-data-mesh/plugin-scaffolder-backend-module-data-mesh';
+  SOFIA,
+  startTemplateBackend,
+  storeFootfallValues,
+} from '../../plugins/scaffolder-backend-module-data-mesh/src/__testUtils__/templateBackend';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { locationSpecToLocationEntity } from '@backstage/plugin-catalog-node';
 import {
@@ -53,30 +42,7 @@ if (!out || !(runs > 0) || !(warmup >= 0)) {
   );
 }
 
-const TEMPLATE = path.resolve(
-  __dirname,
-  '../../templates/data-product/template.yaml',
-);
 const GOAL_MS = 15_000;
-const SOFIA = 'user:default/sofia.rossi';
-
-const org = `
-apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata: { name: stores-team }
-spec: { type: team, children: [], members: [sofia.rossi] }
----
-apiVersion: backstage.io/v1alpha1
-kind: User
-metadata: { name: sofia.rossi }
-spec: { memberOf: [stores-team] }
----
-apiVersion: backstage.io/v1alpha1
-kind: Domain
-metadata: { name: stores }
-spec: { owner: stores-team }
-`;
-
 // The baseline: a task with one step that only logs.
 const debugTemplate = `
 apiVersion: scaffolder.backstage.io/v1beta3
@@ -98,29 +64,9 @@ spec:
         message: 'benchmark baseline for \${{ parameters.name }}'
 `;
 
-/** What a person fills in: one output port with three columns, as in template.test.ts. */
+/** What a person fills in, as in template.test.ts, under another name. */
 function productValues(name: string) {
-  return {
-    name,
-    title: `Benchmark ${name}`,
-    description: 'Visitors counted at store entrances, per hour.',
-    domain: 'domain:default/stores',
-    owner: 'group:default/stores-team',
-    type: 'sourceAligned',
-    classification: 'internal',
-    outputPorts: [
-      {
-        name: 'hourly-visits',
-        description: 'Visitors per store and hour.',
-        columns: [
-          { name: 'store_id', type: 'string', primaryKey: true },
-          { name: 'hour', type: 'timestamp', primaryKey: true },
-          { name: 'visitors', type: 'integer', required: true },
-        ],
-      },
-    ],
-    slo: { freshnessHours: 2, frequency: 'hourly' },
-  };
+  return storeFootfallValues({ name, title: `Benchmark ${name}` });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -211,23 +157,9 @@ interface RunResult {
 async function main() {
   const instrumented = instrumentTaskStore();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'data-mesh-bench-run-'));
-  const publishDir = path.join(root, 'products');
   const catalogDir = path.join(root, 'catalog-only');
-  fs.writeFileSync(path.join(root, 'org.yaml'), org);
   fs.writeFileSync(path.join(root, 'debug-template.yaml'), debugTemplate);
   const warehouse = new PgliteSqlClient(path.join(root, 'warehouse'));
-  const provider = createBackendModule({
-    pluginId: 'data-mesh',
-    moduleId: 'bench-postgres',
-    register(env) {
-      env.registerInit({
-        deps: { providers: dataPlatformProvidersExtensionPoint },
-        async init({ providers }) {
-          providers.addProvider(new PostgresProvider({ client: warehouse }));
-        },
-      });
-    },
-  });
   // Interrupted (Ctrl-C): still remove the temp folder (products, warehouse).
   let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -240,58 +172,16 @@ async function main() {
   }
   const memoryStart = memory();
   const started = await timed(() =>
-    startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleDataMesh,
-        catalogModuleTemplateKind,
-        scaffolderPlugin,
-        scaffolderModuleDataMesh,
-        dataMeshPlugin,
-        provider,
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              rules: [
-                {
-                  allow: [
-                    'Template',
-                    'DataProduct',
-                    'API',
-                    'Location',
-                    'Group',
-                    'User',
-                    'Domain',
-                  ],
-                },
-              ],
-              locations: [
-                { type: 'file', target: path.join(root, 'org.yaml') },
-                { type: 'file', target: TEMPLATE },
-                {
-                  type: 'file',
-                  target: path.join(root, 'debug-template.yaml'),
-                },
-                {
-                  type: 'file',
-                  target: path.join(publishDir, '*', 'catalog-info.yaml'),
-                },
-                {
-                  type: 'file',
-                  target: path.join(catalogDir, '*', 'catalog-info.yaml'),
-                },
-              ],
-            },
-            dataMesh: {
-              defaultProvider: 'postgres',
-              scaffolder: { publishDir, catalogWaitSeconds: 60 },
-            },
-          },
-        }),
+    startTemplateBackend({
+      root,
+      warehouse,
+      locations: [
+        path.join(root, 'debug-template.yaml'),
+        path.join(catalogDir, '*', 'catalog-info.yaml'),
       ],
     }),
   );
-  const backend = started.value;
+  const { backend } = started.value;
   progress(`backend started in ${started.ms.toFixed(0)} ms`);
   const base = `http://localhost:${
     (backend.server.address() as AddressInfo).port

@@ -1,27 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { dataPlatformProvidersExtensionPoint } from '@backstage-data-mesh/plugin-data-mesh-node';
-import {
-  PgliteSqlClient,
-  PostgresProvider,
-} from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { PgliteSqlClient } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
 import { openNativePglite } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres/testUtils';
 import request from 'supertest';
 import { parseAllDocuments } from 'yaml';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
-import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import catalogModuleDataMesh from '@backstage-data-mesh/plugin-catalog-backend-module-data-mesh';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the test runs the plugin it calls
-import dataMeshPlugin from '@backstage-data-mesh/plugin-data-mesh-backend';
-import scaffolderModuleDataMesh from './index';
+import {
+  SOFIA,
+  startTemplateBackend,
+  storeFootfallValues as values,
+} from './__testUtils__/templateBackend';
 
 // The whole producer journey in one backend: the real scaffolder runs the repository's
 // templates/data-product, the real catalogue reads what data-mesh:publish:local writes, and the
@@ -29,122 +18,19 @@ import scaffolderModuleDataMesh from './index';
 
 jest.setTimeout(180_000);
 
-const TEMPLATE = path.resolve(
-  __dirname,
-  '../../../templates/data-product/template.yaml',
-);
-const SOFIA = 'user:default/sofia.rossi';
-
-const org = `
-apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata: { name: stores-team }
-spec: { type: team, children: [], members: [sofia.rossi] }
----
-apiVersion: backstage.io/v1alpha1
-kind: User
-metadata: { name: sofia.rossi }
-spec: { memberOf: [stores-team] }
----
-apiVersion: backstage.io/v1alpha1
-kind: Domain
-metadata: { name: stores }
-spec: { owner: stores-team }
-`;
-
-function values(overrides: Record<string, unknown> = {}) {
-  return {
-    name: 'store-footfall',
-    title: 'Store Footfall',
-    description: 'Visitors counted at store entrances, per hour.',
-    domain: 'domain:default/stores',
-    owner: 'group:default/stores-team',
-    type: 'sourceAligned',
-    classification: 'internal',
-    outputPorts: [
-      {
-        name: 'hourly-visits',
-        description: 'Visitors per store and hour.',
-        columns: [
-          { name: 'store_id', type: 'string', primaryKey: true },
-          { name: 'hour', type: 'timestamp', primaryKey: true },
-          { name: 'visitors', type: 'integer', required: true },
-        ],
-      },
-    ],
-    slo: { freshnessHours: 2, frequency: 'hourly' },
-    ...overrides,
-  };
-}
-
 describe('the data-product template', () => {
   let root: string;
   let publishDir: string;
   let warehouse: PgliteSqlClient;
-  let backend: Awaited<ReturnType<typeof startTestBackend>>;
+  let backend: Awaited<ReturnType<typeof startTemplateBackend>>['backend'];
 
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'data-mesh-template-'));
-    publishDir = path.join(root, 'products');
-    fs.writeFileSync(path.join(root, 'org.yaml'), org);
     warehouse = new PgliteSqlClient(
       path.join(root, 'warehouse'),
       openNativePglite,
     );
-    const testProvider = createBackendModule({
-      pluginId: 'data-mesh',
-      moduleId: 'test-postgres',
-      register(env) {
-        env.registerInit({
-          deps: { providers: dataPlatformProvidersExtensionPoint },
-          async init({ providers }) {
-            providers.addProvider(new PostgresProvider({ client: warehouse }));
-          },
-        });
-      },
-    });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModuleDataMesh,
-        catalogModuleTemplateKind,
-        scaffolderPlugin,
-        scaffolderModuleDataMesh,
-        dataMeshPlugin,
-        testProvider,
-        mockServices.rootConfig.factory({
-          data: {
-            catalog: {
-              rules: [
-                {
-                  allow: [
-                    'Template',
-                    'DataProduct',
-                    'API',
-                    'Location',
-                    'Group',
-                    'User',
-                    'Domain',
-                  ],
-                },
-              ],
-              locations: [
-                { type: 'file', target: path.join(root, 'org.yaml') },
-                { type: 'file', target: TEMPLATE },
-                {
-                  type: 'file',
-                  target: path.join(publishDir, '*', 'catalog-info.yaml'),
-                },
-              ],
-            },
-            dataMesh: {
-              defaultProvider: 'postgres',
-              scaffolder: { publishDir, catalogWaitSeconds: 60 },
-            },
-          },
-        }),
-      ],
-    });
+    ({ backend, publishDir } = await startTemplateBackend({ root, warehouse }));
   });
 
   afterAll(async () => {
