@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createBackendModule } from '@backstage/backend-plugin-api';
+import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
@@ -43,6 +44,17 @@ metadata: { name: stores }
 spec: { owner: stores-team }
 `;
 
+/** An output port as the template's form has it: three columns, a two-column primary key. */
+export const hourlyVisitsPort = {
+  name: 'hourly-visits',
+  description: 'Visitors per store and hour.',
+  columns: [
+    { name: 'store_id', type: 'string', primaryKey: true },
+    { name: 'hour', type: 'timestamp', primaryKey: true },
+    { name: 'visitors', type: 'integer', required: true },
+  ],
+};
+
 /** What a person fills in the template's form: one output port with three columns. */
 export function storeFootfallValues(overrides: Record<string, unknown> = {}) {
   return {
@@ -53,17 +65,7 @@ export function storeFootfallValues(overrides: Record<string, unknown> = {}) {
     owner: 'group:default/stores-team',
     type: 'sourceAligned',
     classification: 'internal',
-    outputPorts: [
-      {
-        name: 'hourly-visits',
-        description: 'Visitors per store and hour.',
-        columns: [
-          { name: 'store_id', type: 'string', primaryKey: true },
-          { name: 'hour', type: 'timestamp', primaryKey: true },
-          { name: 'visitors', type: 'integer', required: true },
-        ],
-      },
-    ],
+    outputPorts: [hourlyVisitsPort],
     slo: { freshnessHours: 2, frequency: 'hourly' },
     ...overrides,
   };
@@ -71,12 +73,15 @@ export function storeFootfallValues(overrides: Record<string, unknown> = {}) {
 
 /**
  * Starts the backend with the template, the organisation above and `<root>/products` as the
- * publish folder. `locations` adds catalogue file locations (targets).
+ * publish folder. `locations` adds catalogue file locations (targets). With `persistent`, the
+ * plugins' databases are SQLite files under `<root>/db` (instead of in memory) and the
+ * scaffolder recovers tasks a previous process left running, as in app-config.yaml.
  */
 export async function startTemplateBackend(options: {
   root: string;
   warehouse: SqlClient;
   locations?: string[];
+  persistent?: boolean;
 }) {
   const { root, warehouse } = options;
   const publishDir = path.join(root, 'products');
@@ -102,8 +107,20 @@ export async function startTemplateBackend(options: {
       scaffolderModuleDataMesh,
       dataMeshPlugin,
       provider,
+      ...(options.persistent ? [databaseServiceFactory] : []),
       mockServices.rootConfig.factory({
         data: {
+          ...(options.persistent && {
+            backend: {
+              database: {
+                client: 'better-sqlite3',
+                connection: { directory: path.join(root, 'db') },
+              },
+            },
+            scaffolder: {
+              taskRecovery: { enabled: true, staleTimeout: { seconds: 2 } },
+            },
+          }),
           catalog: {
             rules: [
               {

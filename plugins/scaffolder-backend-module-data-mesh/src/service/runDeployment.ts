@@ -13,6 +13,7 @@ export interface RunDeploymentOptions {
   entityRef: string;
   operation: DeploymentOperation;
   removeData?: boolean;
+  /** The longest wait between two reads of the deployment; the first waits are shorter. */
   pollIntervalMs: number;
   timeoutMs: number;
 }
@@ -62,6 +63,8 @@ export async function runDeployment(
 
   const deadline = Date.now() + options.timeoutMs;
   let lastLogId = 0;
+  // Most deployments on the embedded warehouse finish within a second: look early, then back off.
+  let waitMs = Math.min(100, options.pollIntervalMs);
   for (;;) {
     const details = await client.getDeployment(credentials, deployment.id);
     const seen = lastLogId;
@@ -93,6 +96,7 @@ export async function runDeployment(
         `Deployment ${details.id} of ${entityRef} is still ${details.status} after ${options.timeoutMs} ms; follow it on the product's page`,
       );
     }
-    await sleep(options.pollIntervalMs);
+    await sleep(waitMs);
+    waitMs = Math.min(waitMs * 2, options.pollIntervalMs);
   }
 }
