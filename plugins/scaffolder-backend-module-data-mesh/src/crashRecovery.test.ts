@@ -10,7 +10,11 @@ import {
 } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
 import { openNativePglite } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres/testUtils';
 import { Client } from 'pg';
-import { SOFIA, storeFootfallValues } from './__testUtils__/templateBackend';
+import {
+  SOFIA,
+  hourlyVisitsPort,
+  storeFootfallValues,
+} from './__testUtils__/templateBackend';
 
 // The backend is killed (SIGKILL, no shutdown hooks) while the template's provision step runs,
 // started again on the same databases and warehouse, and must converge by itself: the
