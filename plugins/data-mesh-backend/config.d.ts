@@ -44,5 +44,47 @@ export interface Config {
       /** A pending port that has not finished after this fails. Default 1800000 (30 min). */
       pollTimeoutMs?: number;
     };
+    /** Access requests and agreements (see the README, "Access"). */
+    access?: {
+      /**
+       * Requests approved without a person when every condition of one rule holds, e.g.
+       * `{ classifications: [public, internal], sameDomain: true }`.
+       */
+      autoApprove?: Array<{
+        /** Data product refs (`sales-orders` or `dataproduct:default/sales-orders`). */
+        dataProducts?: string[];
+        outputPorts?: string[];
+        /** Contract roles (`roles[].role`). */
+        roles?: string[];
+        /** Every column of the port's contract has one of these (`unclassified` for none). */
+        classifications?: string[];
+        /** The consumer is in the product's domain (a product of it, or a team owning one). */
+        sameDomain?: boolean;
+        /** `user`, `group`, `dataproduct`. */
+        consumerKinds?: string[];
+      }>;
+      /** The end date of a request that gives none. Default 90 (days). */
+      defaultDurationDays?: number;
+      /** Longest access that may be requested; none by default. */
+      maxDurationDays?: number;
+      /** Consumers are told this many days before their access ends. Default 7. */
+      expiryWarningDays?: number;
+      /** Grants that fail are retried after this, doubling each time up to the maximum. */
+      retry?: {
+        /** Default 5. */
+        initialDelaySeconds?: number;
+        /** Default 3600. */
+        maxDelaySeconds?: number;
+      };
+      /** How often the scheduled jobs run (one replica at a time). */
+      schedule?: {
+        /** Due and failed grants. Default 30. */
+        enforceSeconds?: number;
+        /** Expiry and end-of-access warnings. Default 15. */
+        expiryMinutes?: number;
+        /** Grants in the warehouse compared with the agreements. Default 60. */
+        reconcileMinutes?: number;
+      };
+    };
   };
 }

@@ -3,12 +3,30 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { dataMeshPermissions } from '@backstage-data-mesh/plugin-data-mesh-common';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { createConditionTransformer } from '@backstage/plugin-permission-node';
 import {
+  accessReconcilePermission,
+  agreementCancelPermission,
+  agreementCreatePermission,
+  agreementDecidePermission,
+  agreementReadPermission,
+  agreementRevokePermission,
+  dataMeshPermissions,
+} from '@backstage-data-mesh/plugin-data-mesh-common';
+import {
+  agreementPermissionResourceRef,
+  agreementPermissionRules,
   DataPlatformProvider,
   dataPlatformProvidersExtensionPoint,
 } from '@backstage-data-mesh/plugin-data-mesh-node';
+import { AgreementStore } from './database/AgreementStore';
 import { DeploymentStore } from './database/DeploymentStore';
+import { AccessNotifier } from './service/access/AccessNotifier';
+import { AccessService } from './service/access/AccessService';
+import { GrantEnforcer } from './service/access/GrantEnforcer';
+import { readAccessSettings } from './service/access/settings';
+import { createAccessRouter } from './service/accessRouter';
 import { DataProductValidator } from './service/DataProductValidator';
 import {
   ProvisioningCoordinator,
@@ -43,6 +61,10 @@ export const dataMeshPlugin = createBackendPlugin({
       deps: {
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        notifications: notificationService,
         database: coreServices.database,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -62,7 +84,27 @@ export const dataMeshPlugin = createBackendPlugin({
             `Marked ${interrupted} interrupted deployment(s) failed`,
           );
         }
-        deps.permissionsRegistry.addPermissions(dataMeshPermissions);
+        deps.permissionsRegistry.addPermissions([
+          ...dataMeshPermissions,
+          agreementCreatePermission,
+          accessReconcilePermission,
+        ]);
+        const agreements = await AgreementStore.create(deps.database);
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: agreementPermissionResourceRef,
+          permissions: [
+            agreementReadPermission,
+            agreementDecidePermission,
+            agreementCancelPermission,
+            agreementRevokePermission,
+          ],
+          rules: Object.values(agreementPermissionRules),
+          getResources: async ids =>
+            (await agreements.getMany(ids)).map(r => ({
+              ...r,
+              allowedActions: [],
+            })),
+        });
 
         const settings = readCoordinatorSettings(deps.config);
         if (!providers.has(settings.defaultProvider)) {
@@ -87,6 +129,70 @@ export const dataMeshPlugin = createBackendPlugin({
         });
         deps.lifecycle.addShutdownHook(() => coordinator.drain());
 
+        const accessSettings = readAccessSettings(deps.config);
+        const notifier = new AccessNotifier({
+          notifications: deps.notifications,
+          logger: deps.logger,
+        });
+        const enforcer = new GrantEnforcer({
+          store: agreements,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          validator,
+          settings: accessSettings,
+          notifier,
+          logger: deps.logger,
+          auditor: deps.auditor,
+        });
+        const ruleset = deps.permissionsRegistry.getPermissionRuleset(
+          agreementPermissionResourceRef,
+        );
+        const access = new AccessService({
+          store: agreements,
+          deployments: store,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          permissions: deps.permissions,
+          ruleset,
+          transformer: createConditionTransformer(ruleset),
+          validator,
+          enforcer,
+          notifier,
+          settings: accessSettings,
+          logger: deps.logger,
+          auditor: deps.auditor,
+        });
+        deps.lifecycle.addShutdownHook(() => enforcer.drain());
+
+        // Global tasks: one replica runs each at a time (the scheduler locks them in the database).
+        await deps.scheduler.scheduleTask({
+          id: 'data-mesh-access-enforce',
+          frequency: { seconds: accessSettings.enforceFrequencySeconds },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 5 },
+          fn: async () => {
+            await enforcer.enforceDue();
+          },
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'data-mesh-access-expiry',
+          frequency: { minutes: accessSettings.expiryFrequencyMinutes },
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 15 },
+          fn: async () => {
+            await access.expire();
+          },
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'data-mesh-access-reconcile',
+          frequency: { minutes: accessSettings.reconcileFrequencyMinutes },
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            await enforcer.reconcile('schedule');
+          },
+        });
+
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
@@ -95,6 +201,16 @@ export const dataMeshPlugin = createBackendPlugin({
             store,
             coordinator,
             validator,
+          }),
+        );
+        deps.httpRouter.use(
+          createAccessRouter({
+            httpAuth: deps.httpAuth,
+            userInfo: deps.userInfo,
+            permissions: deps.permissions,
+            access,
+            enforcer,
+            store: agreements,
           }),
         );
       },

@@ -18,3 +18,4 @@ export * from './odps/toOdps';
 export * from './permissions/permissions';
 export * from './api/deployments';
 export * from './api/validation';
+export * from './api/agreements';

@@ -8,3 +8,4 @@
 export * from './providers/DataPlatformProvider';
 export * from './providers/extensionPoint';
 export * from './techAdapter/TechAdapterClient';
+export * from './access/agreementPermissionRules';

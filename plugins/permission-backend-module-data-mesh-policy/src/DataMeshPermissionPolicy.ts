@@ -9,6 +9,7 @@ import {
   isPermission,
   isResourcePermission,
   PolicyDecision,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   PermissionPolicy,
@@ -16,10 +17,21 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  accessReconcilePermission,
+  agreementCancelPermission,
+  agreementCreatePermission,
+  agreementDecidePermission,
+  agreementReadPermission,
+  agreementRevokePermission,
   dataProductDeploymentReadPermission,
   dataProductDeployPermission,
   dataProductUnprovisionPermission,
+  RESOURCE_TYPE_DATA_MESH_AGREEMENT,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
+import {
+  agreementConditions as is,
+  createAgreementConditionalDecision,
+} from '@backstage-data-mesh/plugin-data-mesh-node';
 
 const OWNER_ONLY = [
   dataProductDeployPermission,
@@ -31,6 +43,12 @@ const OWNER_ONLY = [
  * - deploying and unprovisioning a data product: its owners (catalogue ownership, through group
  *   membership) and members of `dataMesh.permissions.adminGroups`; nobody else;
  * - reading deployments: any signed-in user (connection details are what consumers need);
+ * - access agreements: anyone signed in may ask; an agreement is seen by its requester, its
+ *   consumer (the user or a member of the group) and its deciders; the deciders of the current
+ *   approval level decide (the product's owners and the contract role's approvers; the backend
+ *   also refuses a decision on one's own request); the requester or consumer cancels a request;
+ *   deciders and the consumer revoke. Platform admins see and revoke every agreement and run
+ *   the reconciliation, but do not decide for the owners;
  * - everything else: allowed, as Backstage's allow-all policy does, so installing this policy
  *   changes nothing outside the data mesh. Replace that branch to tighten the rest of Backstage.
  * @public
@@ -55,24 +73,85 @@ export class DataMeshPermissionPolicy implements PermissionPolicy {
       if (!user || !isResourcePermission(permission, 'catalog-entity')) {
         return { result: AuthorizeResult.DENY };
       }
-      const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
-        user.credentials,
-      );
-      if (
-        ownershipEntityRefs.some(ref =>
-          this.adminGroups.has(ref.toLocaleLowerCase('en-US')),
-        )
-      ) {
-        return { result: AuthorizeResult.ALLOW };
-      }
+      const claims = await this.claims(user);
+      if (this.isAdminClaims(claims)) return { result: AuthorizeResult.ALLOW };
       return createCatalogConditionalDecision(
         permission,
-        catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
+        catalogConditions.isEntityOwner({ claims }),
       );
     }
-    if (isPermission(permission, dataProductDeploymentReadPermission)) {
+    if (isResourcePermission(permission, RESOURCE_TYPE_DATA_MESH_AGREEMENT)) {
+      return this.agreementDecision(permission, user);
+    }
+    if (
+      isPermission(permission, agreementCreatePermission) ||
+      isPermission(permission, dataProductDeploymentReadPermission)
+    ) {
       return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
+    if (isPermission(permission, accessReconcilePermission)) {
+      return (await this.isAdmin(user))
+        ? { result: AuthorizeResult.ALLOW }
+        : { result: AuthorizeResult.DENY };
+    }
     return { result: AuthorizeResult.ALLOW };
+  }
+
+  private async claims(user: PolicyQueryUser): Promise<string[]> {
+    const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
+      user.credentials,
+    );
+    return ownershipEntityRefs;
+  }
+
+  private isAdminClaims(claims: string[]): boolean {
+    return claims.some(ref =>
+      this.adminGroups.has(ref.toLocaleLowerCase('en-US')),
+    );
+  }
+
+  private async isAdmin(user?: PolicyQueryUser): Promise<boolean> {
+    return user ? this.isAdminClaims(await this.claims(user)) : false;
+  }
+
+  private async agreementDecision(
+    permission: ResourcePermission<typeof RESOURCE_TYPE_DATA_MESH_AGREEMENT>,
+    user?: PolicyQueryUser,
+  ): Promise<PolicyDecision> {
+    if (!user) return { result: AuthorizeResult.DENY };
+    const claims = await this.claims(user);
+    const admin = this.isAdminClaims(claims);
+    const decide = (
+      conditions: Parameters<typeof createAgreementConditionalDecision>[1],
+    ) => createAgreementConditionalDecision(permission, conditions);
+    if (isPermission(permission, agreementReadPermission)) {
+      if (admin) return { result: AuthorizeResult.ALLOW };
+      return decide({
+        anyOf: [
+          is.isRequester({ claims }),
+          is.isConsumer({ claims }),
+          is.isDecider({ claims }),
+        ],
+      });
+    }
+    if (isPermission(permission, agreementDecidePermission)) {
+      return decide(is.isDecider({ claims, currentLevelOnly: true }));
+    }
+    if (isPermission(permission, agreementCancelPermission)) {
+      return decide({
+        anyOf: [is.isRequester({ claims }), is.isConsumer({ claims })],
+      });
+    }
+    if (isPermission(permission, agreementRevokePermission)) {
+      if (admin) return { result: AuthorizeResult.ALLOW };
+      return decide({
+        anyOf: [
+          is.isDecider({ claims }),
+          is.isConsumer({ claims }),
+          is.isRequester({ claims }),
+        ],
+      });
+    }
+    return { result: AuthorizeResult.DENY };
   }
 }

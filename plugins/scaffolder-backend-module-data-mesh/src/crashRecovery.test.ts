@@ -121,8 +121,18 @@ class BackendProcess {
   }
 
   async get(urlPath: string) {
-    const res = await fetch(`${this.baseUrl}${urlPath}`, { headers: AUTH });
-    return { status: res.status, body: JSON.parse(await res.text()) };
+    // A kept-alive socket the server has just closed resets the next request (undici); a GET
+    // is safe to send again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await fetch(`${this.baseUrl}${urlPath}`, { headers: AUTH });
+        return { status: res.status, body: JSON.parse(await res.text()) };
+      } catch (error) {
+        if (attempt >= 3 || (error as Error).message !== 'fetch failed') {
+          throw error;
+        }
+      }
+    }
   }
 
   async post(urlPath: string, body: unknown) {

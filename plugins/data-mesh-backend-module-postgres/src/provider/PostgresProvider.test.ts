@@ -375,8 +375,12 @@ describe.each(targetNames())('PostgresProvider on %s', targetName => {
 
     const grant = await provider.updateAcl({
       ...ORDERS,
-      role: 'sales_orders_reader',
-      principals: ['user:default/alice', 'group:default/finance-team'],
+      grants: [
+        {
+          role: 'sales_orders_reader',
+          principals: ['user:default/alice', 'group:default/finance-team'],
+        },
+      ],
     });
     expect(result(grant).status).toBe('COMPLETED');
     expect(actions(grant)).toEqual({
@@ -410,8 +414,12 @@ describe.each(targetNames())('PostgresProvider on %s', targetName => {
 
     const again = await provider.updateAcl({
       ...ORDERS,
-      role: 'sales_orders_reader',
-      principals: ['user:default/alice', 'group:default/finance-team'],
+      grants: [
+        {
+          role: 'sales_orders_reader',
+          principals: ['user:default/alice', 'group:default/finance-team'],
+        },
+      ],
     });
     expect(new Set(Object.values(actions(again)))).toEqual(
       new Set(['unchanged']),
@@ -419,8 +427,12 @@ describe.each(targetNames())('PostgresProvider on %s', targetName => {
 
     const revoke = await provider.updateAcl({
       ...ORDERS,
-      role: 'sales_orders_reader',
-      principals: ['group:default/finance-team'],
+      grants: [
+        {
+          role: 'sales_orders_reader',
+          principals: ['group:default/finance-team'],
+        },
+      ],
     });
     expect(actions(revoke)).toEqual({
       'grant dm_group_finance_team → sales_orders_orders_reader': 'unchanged',
@@ -444,17 +456,15 @@ describe.each(targetNames())('PostgresProvider on %s', targetName => {
   it('refuses updateAcl for an unknown contract role or a bad principal', async () => {
     const unknownRole = await provider.updateAcl({
       ...ORDERS,
-      role: 'admin',
-      principals: ['user:default/alice'],
+      grants: [{ role: 'admin', principals: ['user:default/alice'] }],
     });
     expect(result(unknownRole).status).toBe('FAILED');
     expect(result(unknownRole).message).toContain(
-      "role: 'admin' is not a role of contract sales-orders.orders",
+      "grants[0].role: 'admin' is not a role of contract sales-orders.orders",
     );
     const badPrincipal = await provider.updateAcl({
       ...ORDERS,
-      role: 'sales_orders_reader',
-      principals: ['alice'],
+      grants: [{ role: 'sales_orders_reader', principals: ['alice'] }],
     });
     expect(result(badPrincipal).message).toContain(
       "principals[0]: 'alice' is not an entity ref",

@@ -252,33 +252,36 @@ export class PostgresProvider implements DataPlatformProvider {
     const { model, errors } = buildPortModel(request);
     if (!model) return run.failed(errors, 'validate');
     const problems: string[] = [];
-    if (
-      model.contractRoles.length > 0 &&
-      !model.contractRoles.includes(request.role) &&
-      !(request.contract.roles ?? []).some(r => r.id === request.role)
-    ) {
-      problems.push(
-        `role: '${request.role}' is not a role of contract ${
-          request.contract.id
-        } (${model.contractRoles.join(', ')})`,
-      );
-    }
     const desired = new Map<string, string>();
-    request.principals.forEach((principal, i) => {
-      const mapped = this.principals.toRole(principal, `principals[${i}]`);
-      if ('error' in mapped) problems.push(mapped.error);
-      else if ([model.readerRole, model.ownerRole].includes(mapped.role)) {
+    request.grants.forEach((grant, g) => {
+      if (
+        model.contractRoles.length > 0 &&
+        !model.contractRoles.includes(grant.role) &&
+        !(request.contract.roles ?? []).some(r => r.id === grant.role)
+      ) {
         problems.push(
-          `principals[${i}]: '${principal}' maps to the port's own role ${mapped.role}`,
+          `grants[${g}].role: '${grant.role}' is not a role of contract ${
+            request.contract.id
+          } (${model.contractRoles.join(', ')})`,
         );
-      } else desired.set(mapped.role, principal);
+      }
+      grant.principals.forEach((principal, i) => {
+        const field = `grants[${g}].principals[${i}]`;
+        const mapped = this.principals.toRole(principal, field);
+        if ('error' in mapped) problems.push(mapped.error);
+        else if ([model.readerRole, model.ownerRole].includes(mapped.role)) {
+          problems.push(
+            `${field}: '${principal}' maps to the port's own role ${mapped.role}`,
+          );
+        } else desired.set(mapped.role, principal);
+      });
     });
     if (problems.length > 0) return run.failed(problems, 'validate');
     run.log(
       'INFO',
-      `Contract role '${request.role}' maps to reader role ${
-        model.readerRole
-      }; granting it to exactly: ${
+      `Contract role(s) ${
+        request.grants.map(g => `'${g.role}'`).join(', ') || '(none)'
+      } map to reader role ${model.readerRole}; granting it to exactly: ${
         [...desired.keys()].join(', ') || '(nobody)'
       }`,
       'acl',
@@ -338,8 +341,8 @@ export class PostgresProvider implements DataPlatformProvider {
       return run.completed(
         {
           readerRole: model.readerRole,
-          role: request.role,
-          principals: request.principals,
+          roles: request.grants.map(g => g.role),
+          principals: [...desired.values()],
         },
         { readerRole: model.readerRole, roles: [...desired.keys()] },
       );

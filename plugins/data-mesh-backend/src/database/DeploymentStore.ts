@@ -1,7 +1,4 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import { OdcsContract } from '@backstage-data-mesh/plugin-data-mesh-common';
@@ -18,11 +15,7 @@ import {
   DeploymentStep,
   DeploymentWithDetails,
 } from './types';
-
-const migrationsDir = resolvePackagePath(
-  '@backstage-data-mesh/plugin-data-mesh-backend',
-  'migrations',
-);
+import { DbDate, iso, isUniqueViolation, json, migratedClient } from './util';
 
 type DeploymentRow = {
   id: string;
@@ -31,9 +24,9 @@ type DeploymentRow = {
   remove_data: boolean | number;
   status: string;
   requested_by: string;
-  created_at: Date | string | number;
-  started_at: Date | string | number | null;
-  finished_at: Date | string | number | null;
+  created_at: DbDate;
+  started_at: DbDate | null;
+  finished_at: DbDate | null;
   message: string | null;
 };
 
@@ -44,8 +37,8 @@ type StepRow = {
   port: string;
   provider: string;
   status: string;
-  started_at: Date | string | number | null;
-  finished_at: Date | string | number | null;
+  started_at: DbDate | null;
+  finished_at: DbDate | null;
   message: string | null;
   public_info: string | null;
   private_info: string | null;
@@ -58,23 +51,11 @@ type LogRow = {
   id: number;
   deployment_id: string;
   port: string | null;
-  timestamp: Date | string | number;
+  timestamp: DbDate;
   level: string;
   phase: string | null;
   message: string;
 };
-
-/** SQLite gives back what was stored (a string or epoch millis), PostgreSQL a Date. */
-function iso(value: Date | string | number): string;
-function iso(value: Date | string | number | null): string | undefined;
-function iso(value: Date | string | number | null): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  return new Date(value).toISOString();
-}
-
-function json<T>(value: string | null, fallback: T): T {
-  return value ? (JSON.parse(value) as T) : fallback;
-}
 
 function toDeployment(row: DeploymentRow): Deployment {
   return {
@@ -119,23 +100,6 @@ function toLog(row: LogRow): DeploymentLog {
 
 const ACTIVE: DeploymentStatus[] = ['pending', 'running'];
 
-/**
- * A unique violation: migration 20260302_one_active_deployment allows one pending or running
- * deployment per product (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE, MySQL ER_DUP_ENTRY).
- */
-function isUniqueViolation(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as {
-    code?: unknown;
-    message?: unknown;
-  };
-  return (
-    code === '23505' ||
-    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    code === 'ER_DUP_ENTRY' ||
-    (code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(String(message)))
-  );
-}
-
 /** The columns a status change writes, shared by deployments and their steps. */
 function progressColumns(update: {
   status: DeploymentStatus;
@@ -165,11 +129,7 @@ export interface NewDeployment {
 /** The `deployments`, `deployment_steps` and `deployment_logs` tables. */
 export class DeploymentStore implements DeploymentHistory {
   static async create(database: DatabaseService): Promise<DeploymentStore> {
-    const client = await database.getClient();
-    if (!database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new DeploymentStore(client);
+    return new DeploymentStore(await migratedClient(database));
   }
 
   constructor(private readonly db: Knex) {}
@@ -295,17 +255,8 @@ export class DeploymentStore implements DeploymentHistory {
     entityRef: string,
     port: string,
   ): Promise<DeployedContract | undefined> {
-    const row = await this.db('deployment_steps as s')
-      .join('deployments as d', 'd.id', 's.deployment_id')
-      .where('d.entity_ref', entityRef)
-      .where('d.operation', 'provision')
-      .where('s.port', port)
-      .where('s.status', 'succeeded')
+    const row = await this.succeededProvisionSteps(entityRef, port)
       .whereNotNull('s.contract')
-      .orderBy([
-        { column: 'd.created_at', order: 'desc' },
-        { column: 's.finished_at', order: 'desc' },
-      ])
       .first<
         | {
             contract: string;
@@ -335,6 +286,31 @@ export class DeploymentStore implements DeploymentHistory {
       contract: JSON.parse(row.contract) as OdcsContract,
       deploymentId: row.deployment_id,
     };
+  }
+
+  /** The connection details of a port's last successful provision, for its consumers. */
+  async getPortPublicInfo(
+    entityRef: string,
+    port: string,
+  ): Promise<JsonObject | undefined> {
+    const row = await this.succeededProvisionSteps(entityRef, port).first<
+      { public_info: string | null } | undefined
+    >('s.public_info');
+    return row ? json<JsonObject>(row.public_info, {}) : undefined;
+  }
+
+  /** A port's successful provision steps, newest first (`s` steps, `d` deployments). */
+  private succeededProvisionSteps(entityRef: string, port: string) {
+    return this.db('deployment_steps as s')
+      .join('deployments as d', 'd.id', 's.deployment_id')
+      .where('d.entity_ref', entityRef)
+      .where('d.operation', 'provision')
+      .where('s.port', port)
+      .where('s.status', 'succeeded')
+      .orderBy([
+        { column: 'd.created_at', order: 'desc' },
+        { column: 's.finished_at', order: 'desc' },
+      ]);
   }
 
   /** True when the product's last successful deployment was a provision. */

@@ -126,7 +126,8 @@ export class DataProductValidator {
     };
   }
 
-  private async resolvePorts(
+  /** Each output port of the product with its contract (request first, then catalogue) and provider. */
+  async resolvePorts(
     product: DataProductEntity,
     supplied: Entity[],
     credentials: BackstageCredentials,

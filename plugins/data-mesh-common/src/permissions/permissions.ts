@@ -25,9 +25,62 @@ export const dataProductDeploymentReadPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
-/** Every permission of the data-mesh plugin. @public */
+/** The data-mesh permissions on DataProduct entities (resource type `catalog-entity`). @public */
 export const dataMeshPermissions = [
   dataProductDeployPermission,
   dataProductUnprovisionPermission,
   dataProductDeploymentReadPermission,
+];
+
+/** The resource type of access agreements, owned by the data-mesh plugin. @public */
+export const RESOURCE_TYPE_DATA_MESH_AGREEMENT = 'data-mesh-agreement';
+
+/** Ask for access to an output port (for me, a group of mine or a product of mine). @public */
+export const agreementCreatePermission = createPermission({
+  name: 'data-mesh.agreement.create',
+  attributes: { action: 'create' },
+});
+
+/** See an agreement and its history. @public */
+export const agreementReadPermission = createPermission({
+  name: 'data-mesh.agreement.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_DATA_MESH_AGREEMENT,
+});
+
+/** Approve or reject a request at its current approval level. @public */
+export const agreementDecidePermission = createPermission({
+  name: 'data-mesh.agreement.decide',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_DATA_MESH_AGREEMENT,
+});
+
+/** Withdraw a request that is not decided yet. @public */
+export const agreementCancelPermission = createPermission({
+  name: 'data-mesh.agreement.cancel',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_DATA_MESH_AGREEMENT,
+});
+
+/** End an approved or active agreement (its grant is removed). @public */
+export const agreementRevokePermission = createPermission({
+  name: 'data-mesh.agreement.revoke',
+  attributes: { action: 'delete' },
+  resourceType: RESOURCE_TYPE_DATA_MESH_AGREEMENT,
+});
+
+/** Run the grant reconciliation and read its drift reports. @public */
+export const accessReconcilePermission = createPermission({
+  name: 'data-mesh.access.reconcile',
+  attributes: { action: 'update' },
+});
+
+/** Every access permission of the data-mesh plugin. @public */
+export const dataMeshAccessPermissions = [
+  agreementCreatePermission,
+  agreementReadPermission,
+  agreementDecidePermission,
+  agreementCancelPermission,
+  agreementRevokePermission,
+  accessReconcilePermission,
 ];

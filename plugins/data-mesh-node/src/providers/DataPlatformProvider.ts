@@ -46,15 +46,15 @@ export interface UnprovisionRequest extends PortProvisioningRequest {
 }
 
 /**
- * The desired access to a port for one contract role: exactly these principals (Backstage entity
- * refs such as `user:default/alice`, `group:default/finance-team`, `dataproduct:default/x`) may
- * use it. Declarative, so applying it twice, or after a crash, converges.
+ * The desired access to one port, whole: for each contract role (`roles[].role`), exactly these
+ * principals (Backstage entity refs such as `user:default/alice`, `group:default/finance-team`,
+ * `dataproduct:default/x`) may use it; a principal left out loses its access. Declarative, so
+ * applying it twice, or after a crash, converges. A provider that has one grant per port (as the
+ * tech adapter's `updateacl` and the built-in PostgreSQL provider) applies the union.
  * @public
  */
 export interface UpdateAclRequest extends PortProvisioningRequest {
-  /** The contract role (`roles[].role`); providers map it to their own reader role. */
-  role: string;
-  principals: string[];
+  grants: Array<{ role: string; principals: string[] }>;
 }
 
 /** A grant as it really exists in the platform, for reconciliation against agreements. @public */

@@ -264,7 +264,7 @@ describe('TechAdapterClient', () => {
     );
   });
 
-  it('validates, unprovisions with removeData and updates ACLs with the principals and role', async () => {
+  it('validates, unprovisions with removeData and updates ACLs with the principals and roles', async () => {
     adapter = await startAdapter({
       'POST /v1/validate': () => ({
         status: 200,
@@ -290,17 +290,27 @@ describe('TechAdapterClient', () => {
 
     await client.updateAcl({
       ...request,
-      role: 'sales_orders_reader',
-      principals: ['user:default/lena.analyst', 'group:default/finance-team'],
+      grants: [
+        {
+          role: 'sales_orders_reader',
+          principals: [
+            'user:default/lena.analyst',
+            'group:default/finance-team',
+          ],
+        },
+      ],
     });
     const acl = adapter.received[2].body;
     expect(acl.refs).toEqual([
       'user:default/lena.analyst',
       'group:default/finance-team',
     ]);
-    expect(JSON.parse(acl.provisionInfo.request).role).toBe(
-      'sales_orders_reader',
-    );
+    expect(JSON.parse(acl.provisionInfo.request).grants).toEqual([
+      {
+        role: 'sales_orders_reader',
+        principals: ['user:default/lena.analyst', 'group:default/finance-team'],
+      },
+    ]);
   });
 
   it('lists grants where the adapter offers it, and says clearly when it does not', async () => {

@@ -246,13 +246,14 @@ export class TechAdapterClient implements DataPlatformProvider {
   }
 
   updateAcl(request: UpdateAclRequest): Promise<ProvisioningResponse> {
+    // updateacl takes the component's principals as one list; the roles travel in the request.
     return this.operation('/v1/updateacl', {
-      refs: request.principals,
+      refs: [...new Set(request.grants.flatMap(g => g.principals))],
       provisionInfo: {
         request: JSON.stringify({
           descriptorKind: 'COMPONENT_DESCRIPTOR',
           descriptor: TechAdapterClient.descriptorOf(request),
-          role: request.role,
+          grants: request.grants,
         }),
         result: '',
       },
