@@ -436,6 +436,11 @@ describe('data-mesh backend', () => {
         '/api/data-mesh/deployments/00000000-0000-4000-8000-000000000000',
       );
       expect(unknownId.status).toBe(404);
+      // Not a uuid: 404 too, not PostgreSQL's invalid-input error as a 500.
+      const notAnId = await request(server).get(
+        "/api/data-mesh/deployments/x'; DROP TABLE deployments; --",
+      );
+      expect(notAnId.status).toBe(404);
 
       const noQuery = await request(server).get('/api/data-mesh/deployments');
       expect(noQuery.status).toBe(400);

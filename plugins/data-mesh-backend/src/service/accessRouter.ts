@@ -15,6 +15,7 @@ import Router from 'express-promise-router';
 import { AgreementStore } from '../database/AgreementStore';
 import { AccessService, Caller } from './access/AccessService';
 import { GrantEnforcer } from './access/GrantEnforcer';
+import { isUuid } from './ids';
 
 const STATUSES: AgreementStatus[] = [
   'requested',
@@ -92,8 +93,7 @@ export function createAccessRouter(options: {
 
   function agreementId(req: express.Request): string {
     const id = req.params.id;
-    // Not a uuid cannot exist; PostgreSQL would refuse it in a uuid comparison.
-    if (!UUID.test(id)) throw new NotFoundError(`Agreement ${id} not found`);
+    if (!isUuid(id)) throw new NotFoundError(`Agreement ${id} not found`);
     return id.toLocaleLowerCase('en-US');
   }
 

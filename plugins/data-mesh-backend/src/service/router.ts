@@ -26,6 +26,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { DataProductValidator } from './DataProductValidator';
+import { isUuid } from './ids';
 import { ProvisioningCoordinator } from './ProvisioningCoordinator';
 
 export interface RouterOptions {
@@ -203,7 +204,9 @@ export async function createRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const deployment = await store.getDeploymentWithDetails(req.params.id);
+    const deployment = isUuid(req.params.id)
+      ? await store.getDeploymentWithDetails(req.params.id)
+      : undefined;
     if (!deployment) {
       throw new NotFoundError(`No deployment with id ${req.params.id}`);
     }
