@@ -1,6 +1,7 @@
 /**
- * Backstage Data Mesh frontend plugin: data product cards, the ODCS contract view, and modules
- * that teach the catalog and api-docs plugins about data products and contracts.
+ * Backstage Data Mesh frontend plugin: data product cards, the ODCS contract view, access
+ * requests (the Access tab, approvals and My access pages), and modules that teach the catalog
+ * and api-docs plugins about data products and contracts.
  *
  * @packageDocumentation
  */
@@ -12,6 +13,9 @@ export {
   dataProductPortsCard,
   dataProductDeploymentCard,
   odcsContractContent,
+  dataProductAccessContent,
+  accessApprovalsPage,
+  myAccessPage,
 } from './plugin';
 export { dataMeshApiRef, DataMeshClient } from './api';
 export type {
@@ -24,9 +28,23 @@ export type {
   DeploymentStatus,
   DeploymentStep,
   DeploymentWithDetails,
+  AccessRequest,
+  Agreement,
+  AgreementAction,
+  AgreementDecision,
+  AgreementDeciders,
+  AgreementEvent,
+  AgreementEventAction,
+  AgreementGrant,
+  AgreementQuery,
+  AgreementStatus,
+  AgreementWithHistory,
+  GrantState,
 } from './api';
 export { DeploymentCard } from './components/DeploymentCard';
 export type { DeploymentCardProps } from './components/DeploymentCard';
+export { RequestAccessDialog } from './components/RequestAccessDialog';
+export type { RequestAccessDialogProps } from './components/RequestAccessDialog';
 export { dataMeshCatalogModule } from './catalogModule';
 export { dataMeshApiDocsModule } from './apiDocsModule';
 export { ContractView } from './components/ContractView';

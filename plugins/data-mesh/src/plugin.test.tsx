@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import {
@@ -24,10 +24,15 @@ import dataMeshPlugin, {
   dataMeshCatalogModule,
 } from './index';
 import {
+  accessApprovalsPage,
+  dataProductAccessContent,
   dataProductOverviewCard,
   dataProductPortsCard,
+  myAccessPage,
   odcsContractContent,
 } from './plugin';
+import { dataMeshApiRef } from './api';
+import { fakeDataMeshApi } from './__testUtils__/fakeDataMeshApi';
 
 const dataProduct = loadExampleDataProduct('sales-orders');
 const contract = loadExampleContract('sales-orders.orders');
@@ -57,6 +62,15 @@ describe('data-mesh plugin wiring', () => {
     expect(
       dataMeshPlugin.getExtension('entity-card:data-mesh/deployment'),
     ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('entity-content:data-mesh/access'),
+    ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('page:data-mesh/approvals'),
+    ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('page:data-mesh/my-access'),
+    ).toBeDefined();
     expect(dataMeshPlugin.getExtension('api:data-mesh')).toBeDefined();
     expect(dataMeshCatalogModule.pluginId).toBe('catalog');
     expect(dataMeshApiDocsModule.pluginId).toBe('api-docs');
@@ -81,6 +95,54 @@ describe('data-mesh plugin wiring', () => {
     expect(filter(contract)).toBe(true);
     expect(filter(openapi)).toBe(false);
     expect(filter(dataProduct)).toBe(false);
+  });
+
+  it('adds an Access tab to data products only', () => {
+    const tester = createExtensionTester(dataProductAccessContent);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/access');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Access');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(dataProduct)).toBe(true);
+    expect(filter(component)).toBe(false);
+    expect(filter(contract)).toBe(false);
+  });
+
+  it.each([
+    [
+      'Access approvals',
+      createExtensionTester(accessApprovalsPage),
+      '/data-mesh/approvals',
+    ],
+    ['My access', createExtensionTester(myAccessPage), '/data-mesh/access'],
+  ])(
+    'mounts the %s page with a title and an icon for the sidebar',
+    (title, tester, path) => {
+      expect(tester.get(coreExtensionData.routePath)).toBe(path);
+      expect(tester.get(coreExtensionData.title)).toBe(title);
+      // The sidebar only lists pages with a route ref, a title and an icon.
+      expect(tester.get(coreExtensionData.icon)).toBeTruthy();
+      expect(tester.get(coreExtensionData.routeRef)).toBeDefined();
+    },
+  );
+
+  it('shows both access pages in the sidebar and renders the approvals inbox', async () => {
+    const api = fakeDataMeshApi({ listAgreements: jest.fn(async () => []) });
+    renderTestApp({
+      features: [dataMeshPlugin],
+      apis: [[dataMeshApiRef, api]],
+      initialRouteEntries: ['/data-mesh/approvals'],
+    });
+    expect(
+      await screen.findByText('Nothing waiting for your decision'),
+    ).toBeInTheDocument();
+    expect(api.listAgreements).toHaveBeenCalledWith({ view: 'inbox' });
+    const sidebar = screen.getByRole('navigation', { name: 'sidebar nav' });
+    expect(
+      within(sidebar).getByRole('link', { name: 'Access approvals' }),
+    ).toHaveAttribute('href', '/data-mesh/approvals');
+    expect(
+      within(sidebar).getByRole('link', { name: 'My access' }),
+    ).toHaveAttribute('href', '/data-mesh/access');
   });
 
   it('renders both cards on a data product entity page', async () => {

@@ -3,7 +3,10 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import HowToRegIcon from '@material-ui/icons/HowToReg';
+import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -14,6 +17,11 @@ import {
   ODCS_API_TYPE,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
 import { dataMeshApiRef, DataMeshClient } from './api';
+import {
+  approvalsRouteRef,
+  catalogIndexRouteRef,
+  myAccessRouteRef,
+} from './routes';
 
 /** `api:data-mesh`: the client of the Data Mesh backend. */
 export const dataMeshApi = ApiBlueprint.make({
@@ -78,19 +86,70 @@ export const odcsContractContent = EntityContentBlueprint.make({
   },
 });
 
+/** `entity-content:data-mesh/access`: the Access tab of a data product (requests, agreements). */
+export const dataProductAccessContent = EntityContentBlueprint.make({
+  name: 'access',
+  params: {
+    path: '/access',
+    title: 'Access',
+    filter: { kind: DATA_PRODUCT_KIND },
+    loader: () =>
+      import('./components/AccessContent').then(m => <m.AccessContent />),
+  },
+});
+
+// The sidebar lists pages that have a routeRef, a title and an icon (NavItemBlueprint is gone).
+
+/** `page:data-mesh/approvals`: access requests waiting for a decision of mine. */
+export const accessApprovalsPage = PageBlueprint.make({
+  name: 'approvals',
+  params: {
+    path: '/data-mesh/approvals',
+    title: 'Access approvals',
+    icon: <HowToRegIcon />,
+    routeRef: approvalsRouteRef,
+    loader: () =>
+      import('./components/ApprovalsPage').then(m => <m.ApprovalsPage />),
+  },
+});
+
+/** `page:data-mesh/my-access`: my agreements, and how to connect with the active ones. */
+export const myAccessPage = PageBlueprint.make({
+  name: 'my-access',
+  params: {
+    path: '/data-mesh/access',
+    title: 'My access',
+    icon: <VpnKeyIcon />,
+    routeRef: myAccessRouteRef,
+    loader: () =>
+      import('./components/MyAccessPage').then(m => <m.MyAccessPage />),
+  },
+});
+
 /**
  * The Data Mesh frontend plugin: data product cards (overview, ports, deployment), the ODCS
- * contract tab, and the client of the Data Mesh backend.
+ * contract tab, the Access tab, the approvals inbox and My access pages, and the client of the
+ * Data Mesh backend.
  * @public
  */
 export const dataMeshPlugin = createFrontendPlugin({
   pluginId: DATA_MESH_PLUGIN_ID,
   info: { packageJson: () => import('../package.json') },
+  routes: {
+    approvals: approvalsRouteRef,
+    myAccess: myAccessRouteRef,
+  },
+  externalRoutes: {
+    catalogIndex: catalogIndexRouteRef,
+  },
   extensions: [
     dataMeshApi,
     dataProductOverviewCard,
     dataProductPortsCard,
     dataProductDeploymentCard,
     odcsContractContent,
+    dataProductAccessContent,
+    accessApprovalsPage,
+    myAccessPage,
   ],
 });

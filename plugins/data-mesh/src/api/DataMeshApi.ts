@@ -1,8 +1,18 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
-import { DeployRequest, Deployment, DeploymentWithDetails } from './types';
+import {
+  AccessRequest,
+  Agreement,
+  AgreementDecision,
+  AgreementQuery,
+  AgreementWithHistory,
+  DeployRequest,
+  Deployment,
+  DeploymentWithDetails,
+} from './types';
 
 /**
- * The Data Mesh backend, as the frontend sees it: deployments of data products.
+ * The Data Mesh backend, as the frontend sees it: deployments of data products and access
+ * agreements to their output ports.
  * @public
  */
 export interface DataMeshApi {
@@ -12,6 +22,19 @@ export interface DataMeshApi {
   getDeployment(id: string): Promise<DeploymentWithDetails>;
   /** Starts a provisioning (default) or unprovisioning run; answers before it finishes. */
   deploy(request: DeployRequest): Promise<Deployment>;
+
+  /** Asks for access to an output port; the new agreement is `requested` (or auto-approved). */
+  requestAccess(request: AccessRequest): Promise<Agreement>;
+  /** The agreements matching the query that the caller may see. */
+  listAgreements(query?: AgreementQuery): Promise<Agreement[]>;
+  /** One agreement with its audit history and, when active, how to connect. */
+  getAgreement(id: string): Promise<AgreementWithHistory>;
+  /** Approves or rejects a request at its current approval level. */
+  decideAgreement(id: string, decision: AgreementDecision): Promise<Agreement>;
+  /** Withdraws a request that is not decided yet. */
+  cancelAgreement(id: string, reason?: string): Promise<Agreement>;
+  /** Ends an approved or active agreement; its grant is removed. */
+  revokeAgreement(id: string, reason?: string): Promise<Agreement>;
 }
 
 /** @public */

@@ -4,10 +4,19 @@ import { DataMeshClient } from './DataMeshClient';
 
 const baseUrl = 'http://localhost:7007/api/data-mesh';
 
+const statusTexts: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted',
+  400: 'Bad Request',
+  403: 'Forbidden',
+  409: 'Conflict',
+};
+
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), {
     status,
-    statusText: status === 200 || status === 202 ? 'OK' : 'Forbidden',
+    statusText: statusTexts[status] ?? 'Error',
     headers: { 'Content-Type': 'application/json' },
   });
 }
@@ -107,5 +116,175 @@ describe('DataMeshClient', () => {
     expect(error.cause.name).toBe('NotAllowedError');
     expect(error.statusCode).toBe(403);
     expect(error.cause.message).toBe('Not allowed: data-mesh.deploy');
+  });
+
+  describe('agreements', () => {
+    const agreement = {
+      id: 'a1',
+      consumerRef: 'user:default/bob',
+      dataProductRef: 'dataproduct:default/sales-orders',
+      outputPort: 'orders',
+      role: 'sales_orders_reader',
+      purpose: 'Weekly revenue report',
+      startsAt: '2025-01-01T00:00:00.000Z',
+      contractId: 'sales-orders.orders',
+      contractVersion: '2.1.0',
+      status: 'requested',
+      approvalLevel: 1,
+      deciders: [{ level: 1, refs: ['group:default/sales-team'] }],
+      requestedBy: 'user:default/bob',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      updatedAt: '2025-01-01T00:00:00.000Z',
+      allowedActions: ['cancel'],
+    };
+
+    function conflict(message: string) {
+      return jsonResponse(409, {
+        error: { name: 'ConflictError', message },
+        request: { method: 'POST', url: '/agreements' },
+        response: { statusCode: 409 },
+      });
+    }
+
+    it('posts an access request as is', async () => {
+      const { client, fetch } = createClient(jsonResponse(201, { agreement }));
+      const request = {
+        dataProduct: 'dataproduct:default/sales-orders',
+        outputPort: 'orders',
+        role: 'sales_orders_reader',
+        purpose: 'Weekly revenue report',
+        consumer: 'group:default/finance-team',
+        durationDays: 90,
+      };
+      await expect(client.requestAccess(request)).resolves.toEqual(agreement);
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(`${baseUrl}/agreements`);
+      expect(init?.method).toBe('POST');
+      expect(init?.headers).toEqual({ 'Content-Type': 'application/json' });
+      expect(JSON.parse(String(init?.body))).toEqual(request);
+    });
+
+    it("surfaces the server's message when a request is refused", async () => {
+      const { client } = createClient(
+        conflict('An open agreement already exists for user:default/bob'),
+      );
+      const error = await client
+        .requestAccess({
+          dataProduct: 'dataproduct:default/sales-orders',
+          outputPort: 'orders',
+          purpose: 'x',
+        })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(409);
+      // ResponseError keeps the server's message as its cause; the UI shows that.
+      expect(error.cause.message).toBe(
+        'An open agreement already exists for user:default/bob',
+      );
+    });
+
+    it('lists agreements with every filter in the query string', async () => {
+      const { client, fetch } = createClient(
+        jsonResponse(200, { items: [agreement] }),
+      );
+      await expect(
+        client.listAgreements({
+          dataProduct: 'dataproduct:default/sales-orders',
+          outputPort: 'orders',
+          consumer: 'user:default/bob',
+          status: ['requested', 'active'],
+          view: 'mine',
+        }),
+      ).resolves.toEqual([agreement]);
+      const url = new URL(String(fetch.mock.calls[0][0]));
+      expect(`${url.origin}${url.pathname}`).toBe(`${baseUrl}/agreements`);
+      expect(Object.fromEntries(url.searchParams)).toEqual({
+        dataProduct: 'dataproduct:default/sales-orders',
+        outputPort: 'orders',
+        consumer: 'user:default/bob',
+        status: 'requested,active',
+        view: 'mine',
+      });
+      expect(fetch.mock.calls[0][1]).toBeUndefined();
+    });
+
+    it('lists agreements without a query string when there is no filter', async () => {
+      const { client, fetch } = createClient(jsonResponse(200, { items: [] }));
+      await expect(client.listAgreements({ status: [] })).resolves.toEqual([]);
+      expect(fetch.mock.calls[0][0]).toBe(`${baseUrl}/agreements`);
+    });
+
+    it('gets one agreement with its history and connection', async () => {
+      const details = {
+        agreement,
+        events: [
+          {
+            id: 1,
+            agreementId: 'a1',
+            at: '2025-01-01T00:00:00.000Z',
+            actor: 'user:default/bob',
+            action: 'requested',
+            toStatus: 'requested',
+          },
+        ],
+        connection: { host: 'warehouse.example', principal: 'bob_reader' },
+      };
+      const { client, fetch } = createClient(jsonResponse(200, details));
+      await expect(client.getAgreement('a 1/x')).resolves.toEqual(details);
+      expect(fetch).toHaveBeenCalledWith(
+        `${baseUrl}/agreements/a%201%2Fx`,
+        undefined,
+      );
+    });
+
+    it.each([
+      [
+        'approves',
+        (c: DataMeshClient) =>
+          c.decideAgreement('a1', { decision: 'approve', reason: 'ok' }),
+        'decision',
+        { decision: 'approve', reason: 'ok' },
+      ],
+      [
+        'rejects without a reason',
+        (c: DataMeshClient) => c.decideAgreement('a1', { decision: 'reject' }),
+        'decision',
+        { decision: 'reject' },
+      ],
+      [
+        'cancels',
+        (c: DataMeshClient) => c.cancelAgreement('a1', 'not needed'),
+        'cancel',
+        { reason: 'not needed' },
+      ],
+      [
+        'revokes without a reason',
+        (c: DataMeshClient) => c.revokeAgreement('a1'),
+        'revoke',
+        {},
+      ],
+    ])('%s an agreement', async (_name, call, path, expectedBody) => {
+      const { client, fetch } = createClient(jsonResponse(200, { agreement }));
+      await expect(call(client)).resolves.toEqual(agreement);
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(`${baseUrl}/agreements/a1/${path}`);
+      expect(init?.method).toBe('POST');
+      expect(init?.headers).toEqual({ 'Content-Type': 'application/json' });
+      expect(JSON.parse(String(init?.body))).toEqual(expectedBody);
+    });
+
+    it('maps a conflicting decision to a ResponseError', async () => {
+      const { client } = createClient(
+        conflict('Agreement a1 is approved, not requested'),
+      );
+      const error = await client
+        .decideAgreement('a1', { decision: 'approve' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(409);
+      expect(error.body.error.message).toBe(
+        'Agreement a1 is approved, not requested',
+      );
+    });
   });
 });

@@ -1,7 +1,18 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { DataMeshApi } from './DataMeshApi';
-import { DeployRequest, Deployment, DeploymentWithDetails } from './types';
+import {
+  AccessRequest,
+  Agreement,
+  AgreementDecision,
+  AgreementQuery,
+  AgreementWithHistory,
+  DeployRequest,
+  Deployment,
+  DeploymentWithDetails,
+} from './types';
+
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
 /**
  * {@link DataMeshApi} over the backend's REST API (`/api/data-mesh`).
@@ -36,7 +47,7 @@ export class DataMeshClient implements DataMeshApi {
       '/deployments',
       {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: JSON_HEADERS,
         body: JSON.stringify({
           entityRef: request.entityRef,
           operation: request.operation ?? 'provision',
@@ -45,6 +56,68 @@ export class DataMeshClient implements DataMeshApi {
       },
     );
     return body.deployment;
+  }
+
+  async requestAccess(request: AccessRequest): Promise<Agreement> {
+    const body = await this.request<{ agreement: Agreement }>('/agreements', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify(request),
+    });
+    return body.agreement;
+  }
+
+  async listAgreements(query: AgreementQuery = {}): Promise<Agreement[]> {
+    const params = new URLSearchParams();
+    if (query.dataProduct) params.set('dataProduct', query.dataProduct);
+    if (query.outputPort) params.set('outputPort', query.outputPort);
+    if (query.consumer) params.set('consumer', query.consumer);
+    // The backend takes the statuses as one comma-separated value.
+    if (query.status?.length) params.set('status', query.status.join(','));
+    if (query.view) params.set('view', query.view);
+    const search = params.toString();
+    const body = await this.request<{ items: Agreement[] }>(
+      `/agreements${search ? `?${search}` : ''}`,
+    );
+    return body.items;
+  }
+
+  async getAgreement(id: string): Promise<AgreementWithHistory> {
+    return this.request<AgreementWithHistory>(
+      `/agreements/${encodeURIComponent(id)}`,
+    );
+  }
+
+  async decideAgreement(
+    id: string,
+    decision: AgreementDecision,
+  ): Promise<Agreement> {
+    return this.postAgreementAction(id, 'decision', decision);
+  }
+
+  async cancelAgreement(id: string, reason?: string): Promise<Agreement> {
+    return this.postAgreementAction(id, 'cancel', { reason });
+  }
+
+  async revokeAgreement(id: string, reason?: string): Promise<Agreement> {
+    return this.postAgreementAction(id, 'revoke', { reason });
+  }
+
+  private async postAgreementAction(
+    id: string,
+    action: 'decision' | 'cancel' | 'revoke',
+    payload: { reason?: string },
+  ): Promise<Agreement> {
+    const body = await this.request<{ agreement: Agreement }>(
+      `/agreements/${encodeURIComponent(id)}/${action}`,
+      {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        // JSON.stringify drops an undefined reason, so "no reason" is sent as {}.
+        body: JSON.stringify(payload),
+      },
+    );
+    return body.agreement;
   }
 
   private async request<T>(path: string, init?: RequestInit): Promise<T> {

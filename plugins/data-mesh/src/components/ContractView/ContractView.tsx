@@ -8,7 +8,6 @@ import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   OdcsContract,
   OdcsRole,
@@ -16,7 +15,7 @@ import {
   OdcsSlaProperty,
   describeSlaProperty,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
-import { parseRefOrUndefined } from '../../refs';
+import { RefLink } from '../RefLink';
 import { DescribedList } from '../DescribedList';
 import { Fact } from '../Fact';
 import { SchemaObjectSection } from './SchemaObjectSection';
@@ -47,17 +46,6 @@ function Section(props: { title: string; children: ReactNode }) {
       {props.children}
     </Box>
   );
-}
-
-/** Approvers are usually group refs; anything else (a free-text name) is shown as written. */
-function Approver(props: { value?: string }) {
-  if (!props.value) {
-    return null;
-  }
-  const ref = props.value.includes(':')
-    ? parseRefOrUndefined(props.value, 'group')
-    : undefined;
-  return ref ? <EntityRefLink entityRef={ref} /> : <>{props.value}</>;
 }
 
 function SlaList(props: { slaProperties: OdcsSlaProperty[] }) {
@@ -97,10 +85,13 @@ function RolesTable(props: { roles: OdcsRole[] }) {
               <TableCell>{role.role}</TableCell>
               <TableCell>{role.access}</TableCell>
               <TableCell>
-                <Approver value={role.firstLevelApprovers} />
+                <RefLink value={role.firstLevelApprovers} defaultKind="group" />
               </TableCell>
               <TableCell>
-                <Approver value={role.secondLevelApprovers} />
+                <RefLink
+                  value={role.secondLevelApprovers}
+                  defaultKind="group"
+                />
               </TableCell>
               <TableCell>{role.description}</TableCell>
             </TableRow>

@@ -9,6 +9,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ResponseError } from '@backstage/errors';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { loadExampleDataProduct } from '../../__testUtils__/examples';
+import { fakeDataMeshApi } from '../../__testUtils__/fakeDataMeshApi';
 import {
   DataMeshApi,
   dataMeshApiRef,
@@ -76,7 +77,7 @@ const succeeded: DeploymentWithDetails = {
 };
 
 function fakeApi(overrides: Partial<DataMeshApi> = {}): DataMeshApi {
-  return {
+  return fakeDataMeshApi({
     listDeployments: jest.fn(async (): Promise<Deployment[]> => [base]),
     getDeployment: jest.fn(
       async (id: string): Promise<DeploymentWithDetails> => ({
@@ -92,7 +93,7 @@ function fakeApi(overrides: Partial<DataMeshApi> = {}): DataMeshApi {
       }),
     ),
     ...overrides,
-  };
+  });
 }
 
 function renderCard(
