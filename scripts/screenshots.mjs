@@ -41,5 +41,62 @@ await page
   .first()
   .waitFor();
 await shot('contract', true);
+
+// Self-serve creation: the data-product template's form.
+await page.goto(`${base}/create/templates/default/data-product`);
+await page.getByLabel('Name').first().waitFor();
+await shot('template');
+
+// Access: a request of Lena's waits in Sofia's inbox (made through the API when there is none).
+const backend = process.env.BACKEND_URL ?? 'http://localhost:7007';
+const tokenOf = async user =>
+  (
+    await (
+      await fetch(`${backend}/api/auth/example-users/refresh`, {
+        headers: { 'x-example-user': user },
+      })
+    ).json()
+  ).backstageIdentity.token;
+const lenaToken = await tokenOf('lena.analyst');
+await fetch(`${backend}/api/data-mesh/agreements`, {
+  method: 'POST',
+  headers: {
+    Authorization: `Bearer ${lenaToken}`,
+    'Content-Type': 'application/json',
+  },
+  body: JSON.stringify({
+    dataProduct: 'sales-orders',
+    outputPort: 'orders',
+    role: 'sales_orders_pii_reader',
+    purpose:
+      'Match orders to campaign contacts for the spring attribution study',
+  }),
+});
+await page.goto(`${base}/data-mesh/approvals`);
+await page
+  .getByRole('heading', { name: /Waiting for your decision/ })
+  .waitFor();
+await shot('approvals');
+await page.goto(`${base}/catalog/default/dataproduct/sales-orders/access`);
+await page.getByRole('button', { name: 'Request access' }).first().waitFor();
+await shot('access-tab', true);
+
+const lena = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+await lena.goto(base);
+await lena.getByRole('button', { name: 'Sign in as Lena Analyst' }).click();
+await lena
+  .getByRole('heading', { name: /All DataProducts/ })
+  .first()
+  .waitFor();
+await lena.goto(`${base}/catalog/default/dataproduct/sales-orders/access`);
+await lena.getByRole('button', { name: 'Request access' }).first().click();
+await lena.getByLabel('Purpose').fill('Weekly campaign report');
+await lena.waitForLoadState('networkidle');
+await lena.screenshot({ path: `${out}request-access.png` });
+await lena.keyboard.press('Escape');
+await lena.goto(`${base}/data-mesh/access`);
+await lena.getByRole('heading', { name: /^Active \(\d+\)$/ }).waitFor();
+await lena.waitForLoadState('networkidle');
+await lena.screenshot({ path: `${out}my-access.png`, fullPage: true });
 await browser.close();
 console.log(`screenshots written to ${out}`);

@@ -41,10 +41,32 @@ export function AgreementsTable(props: {
     {
       title: 'Consumer',
       field: 'consumerRef',
-      render: a => <RefLink value={a.consumerRef} />,
+      render: a => (
+        <>
+          <RefLink value={a.consumerRef} />
+          <Typography variant="caption" display="block" color="textSecondary">
+            {a.requestedBy !== a.consumerRef && (
+              <>
+                asked by <RefLink value={a.requestedBy} />,{' '}
+              </>
+            )}
+            {formatDateTime(a.createdAt)}
+          </Typography>
+        </>
+      ),
     },
-    { title: 'Port', field: 'outputPort' },
-    { title: 'Role', field: 'role' },
+    {
+      title: 'Port and role',
+      field: 'outputPort',
+      render: a => (
+        <>
+          <Typography variant="body2">{a.outputPort}</Typography>
+          <Typography variant="caption" color="textSecondary">
+            {a.role}
+          </Typography>
+        </>
+      ),
+    },
     {
       title: 'Purpose',
       field: 'purpose',
@@ -69,23 +91,13 @@ export function AgreementsTable(props: {
       field: 'grant.state',
       render: a => <GrantStateView grant={a.grant} />,
     },
-    { title: 'Starts', field: 'startsAt', render: a => formatDate(a.startsAt) },
     {
-      title: 'Ends',
-      field: 'endsAt',
-      render: a => (a.endsAt ? formatDate(a.endsAt) : 'no end date'),
-    },
-    {
-      title: 'Requested by',
-      field: 'requestedBy',
-      render: a => (
-        <>
-          <RefLink value={a.requestedBy} />
-          <Typography variant="caption" display="block" color="textSecondary">
-            {formatDateTime(a.createdAt)}
-          </Typography>
-        </>
-      ),
+      title: 'Period',
+      field: 'startsAt',
+      render: a =>
+        `${formatDate(a.startsAt)} – ${
+          a.endsAt ? formatDate(a.endsAt) : 'no end date'
+        }`,
     },
     {
       title: 'Actions',
