@@ -530,6 +530,16 @@ describe.each(setups.map(s => [s.name, s]))('access on %s', (_name, setup) => {
     const titles = (notes.body.notifications ?? []).map(
       (n: any) => n.payload.title,
     );
+    // The request went to the deciders (the sales team), not to the requester.
+    const sofiaNotes = await request(backend.server)
+      .get('/api/notifications?limit=50')
+      .set('Authorization', mockCredentials.user.header(user('sofia.rossi')));
+    expect(
+      sofiaNotes.body.notifications.map((n: any) => n.payload.title),
+    ).toContain('Access requested: sales-orders › orders (sales_orders_reader)');
+    expect(titles).not.toContain(
+      'Access requested: sales-orders › orders (sales_orders_reader)',
+    );
     expect(titles).toEqual(
       expect.arrayContaining([
         'Access approved: sales-orders › orders (sales_orders_reader)',
