@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Benchmarks of self-serve data product creation (issue F2). From the repository root:
+// Benchmarks of self-serve data product creation (issue F2) and of the access workflow (F3). From
+// the repository root:
 //
 //   node bench/run.mjs provision-100 [--products 100] [--engines pglite,postgres]
 //   node bench/run.mjs template-run  [--runs 10] [--warmup 1] [--poll-ms 50]
+//   node bench/run.mjs access        [--approvals 30] [--agreements 10000] [--engines pglite,postgres]
 //   node bench/run.mjs all
 //
 // Each benchmark measures in a child process (TypeScript through the repository's own transform,
@@ -24,6 +26,7 @@ const require = createRequire(path.join(ROOT, 'package.json'));
 const BENCHMARKS = {
   'provision-100': runProvision,
   'template-run': runTemplate,
+  access: runAccess,
 };
 
 function usage(message) {
@@ -33,7 +36,8 @@ function usage(message) {
       '|',
     )}|all> [options]\n` +
       '  provision-100: --products N (100)  --engines pglite,postgres\n' +
-      '  template-run:  --runs N (10)  --warmup N (1)  --poll-ms MS (50)',
+      '  template-run:  --runs N (10)  --warmup N (1)  --poll-ms MS (50)\n' +
+      '  access:        --approvals N (30)  --agreements N (10000)  --engines pglite,postgres',
   );
   process.exit(2);
 }
@@ -384,6 +388,310 @@ async function runTemplate(args) {
     options: { runs, warmup, pollMs },
     results: r,
     failures: r.failures,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// access
+
+async function runAccess(args) {
+  const approvals = Number(option(args, 'approvals', '30'));
+  const agreements = Number(option(args, 'agreements', '10000'));
+  const explicit = option(args, 'engines');
+  const engines = (explicit ?? 'pglite,postgres').split(',');
+  const skipped = {};
+  const results = {};
+  for (const engine of engines) {
+    if (engine === 'postgres' && !process.env[SERVER_ENV]) {
+      const why = `${SERVER_ENV} is not set`;
+      if (explicit) throw new Error(why);
+      console.error(`  postgres: skipped, ${why}`);
+      skipped.postgres = why;
+      continue;
+    }
+    console.error(
+      `▶ access on ${engine} (${approvals} approvals, reconcile of ${agreements} agreements)`,
+    );
+    results[engine] = await measure('access/measure.ts', [
+      '--engine',
+      engine,
+      '--approvals',
+      String(approvals),
+      '--agreements',
+      String(agreements),
+    ]);
+  }
+  const entries = Object.entries(results);
+  const label = {
+    pglite: 'pglite + sqlite',
+    postgres: 'postgres + postgres',
+  };
+
+  // Part 1
+  const [first] = entries.map(([, r]) => r);
+  console.log(
+    `\naccess 1: approve → grant holds in the warehouse, ${approvals} approvals after ${
+      first?.approve.warmups ?? 2
+    } warm-ups, alternating ${
+      first
+        ? first.ports
+            .map(
+              p =>
+                `${p.dataProduct.split('/')[1]}/${p.outputPort} (${
+                  p.decider
+                } approves)`,
+            )
+            .join(' and ')
+        : ''
+    } (ms)\n`,
+  );
+  const approveRows = [];
+  for (const [engine, r] of entries) {
+    const a = r.approve;
+    approveRows.push([
+      label[engine],
+      'approve sent → grant holds',
+      ...statCells(a.totalMs),
+      '',
+    ]);
+    approveRows.push([
+      '',
+      '  the decision call (HTTP)',
+      ...statCells(a.httpMs),
+      '',
+    ]);
+    approveRows.push([
+      '',
+      `  polling after it (${a.polled} of ${a.totalMs.n} needed it)`,
+      ...statCells(a.pollingMs),
+      '',
+    ]);
+    approveRows.push([
+      '',
+      '  in the warehouse (updateAcl + listGrants)',
+      ...statCells(a.warehouseMs),
+      num(a.warehouseStatements.mean, 1),
+    ]);
+    approveRows.push([
+      '',
+      "  in the plugin's database (queries)",
+      ...statCells(a.pluginDbMs),
+      num(a.pluginDbQueries.mean, 0),
+    ]);
+    approveRows.push([
+      '',
+      'baseline: bare GRANT reader TO role',
+      ...statCells(a.bareGrantMs),
+      '1',
+    ]);
+  }
+  console.log(
+    table(
+      ['engine', 'what', 'mean', 'p50', 'p95', 'max', 'stmts'],
+      approveRows,
+    ),
+  );
+  console.log('');
+  console.log(
+    table(
+      [
+        'engine',
+        'approve / bare GRANT',
+        'answered granted',
+        `goal p95 <= ${first?.approve.goalMs ?? 1000} ms`,
+      ],
+      entries.map(([engine, r]) => [
+        label[engine],
+        ratioCell(r.approve.ratio),
+        `${r.approve.answeredGranted}/${r.approve.totalMs.n}`,
+        `p95 ${num(r.approve.totalMs.p95, 0)} ms → ${
+          r.approve.goalMet ? 'MET' : 'NOT MET'
+        }`,
+      ]),
+    ),
+  );
+
+  // Part 2
+  const mem = (before, after) =>
+    `${num(before.rssMiB, 0)} → ${num(after.rssMiB, 0)} / ${num(
+      before.heapUsedMiB,
+      0,
+    )} → ${num(after.heapUsedMiB, 0)}`;
+  const runRow = (engineCell, what, run, listGrantsP50) => [
+    engineCell,
+    what,
+    num(run.wallMs, 0),
+    times(run.wallMs / listGrantsP50),
+    run.warehouseStatements,
+    num(run.warehouseMs, 0),
+    run.pluginDbQueries,
+    num(run.pluginDbMs, 0),
+    mem(run.memoryBefore, run.memoryAfter),
+    `${num(run.peak.rssMiB, 0)} / ${num(run.peak.heapUsedMiB, 0)}`,
+  ];
+  const reconcileRows = [];
+  for (const [engine, r] of entries) {
+    const c = r.reconcile;
+    const lg = c.listGrantsMs.p50;
+    const middle = list =>
+      [...list].sort((x, y) => x.wallMs - y.wallMs)[
+        Math.ceil(list.length / 2) - 1
+      ];
+    const rounds = c.drift.rounds;
+    reconcileRows.push(
+      runRow(
+        label[engine],
+        `(a) no drift, p50 of ${c.noDrift.samples.length}`,
+        middle(c.noDrift.samples),
+        lg,
+      ),
+    );
+    reconcileRows.push(
+      runRow(
+        '',
+        `(b) ${rounds[0]?.revoked} revoked + ${rounds[0]?.unexpected} unexpected, p50 of ${rounds.length}`,
+        middle(rounds.map(x => x.run)),
+        lg,
+      ),
+    );
+    reconcileRows.push(runRow('', '(c) after the repair', c.afterRepair, lg));
+    reconcileRows.push([
+      '',
+      `baseline: listGrants of the ports, p50 of ${c.listGrantsMs.samples.length}`,
+      num(lg, 0),
+      '1.00×',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
+  }
+  console.log(
+    `\naccess 2: reconcile of ${agreements} active agreements (POST /access/reconcile as the platform admin; rss / heapUsed in MiB after gc, peak sampled every 20 ms without gc)\n`,
+  );
+  console.log(
+    table(
+      [
+        'engine',
+        'run',
+        'wall (ms)',
+        '/ listGrants',
+        'wh stmts',
+        'wh ms',
+        'db queries',
+        'db ms',
+        'rss / heap before → after',
+        'peak rss / heap',
+      ],
+      reconcileRows,
+    ),
+  );
+  console.log('');
+  for (const [engine, r] of entries) {
+    const c = r.reconcile;
+    const slowest = Math.max(
+      ...c.noDrift.samples.map(x => x.wallMs),
+      ...c.drift.rounds.map(x => x.run.wallMs),
+      c.afterRepair.wallMs,
+    );
+    const driftText = c.drift.rounds
+      .map(
+        x =>
+          `${x.reported
+            .map(d => `${d.missing}+${d.unexpected.length}`)
+            .join(', ')} in ${num(x.run.wallMs, 0)} ms`,
+      )
+      .join('; ');
+    console.log(
+      `${label[engine]}: goal < ${c.goalMs / 1000} s: slowest run ${num(
+        slowest / 1000,
+        2,
+      )} s → ${
+        c.goalMet ? 'MET' : 'NOT MET'
+      }; drift reported per port (missing+unexpected): ${driftText}; setup ${Object.values(
+        c.setup.agreementsPerPort,
+      ).join(' + ')} agreements written in ${num(
+        c.setup.insertMs,
+        0,
+      )} ms, granted by updateAcl in ${Object.values(c.setup.updateAclMs)
+        .map(v => `${v} ms`)
+        .join(' + ')}`,
+    );
+  }
+
+  // An approval where a port already has many grants
+  console.log(
+    '\napproval on a port that already holds the reconcile setup’s grants (ms; wh/db: mean per approval):\n',
+  );
+  console.log(
+    table(
+      [
+        'engine',
+        'port, grants',
+        'mean',
+        'p50',
+        'p95',
+        'max',
+        'wh stmts',
+        'wh ms',
+        'db ms',
+        'answered granted',
+      ],
+      entries.map(([engine, r]) => {
+        const s = r.approveAtScale;
+        return [
+          label[engine],
+          `${s.port}, ${s.grantsOnPort}`,
+          ...statCells(s.totalMs),
+          num(s.warehouseStatements.mean, 0),
+          num(s.warehouseMs.mean, 0),
+          num(s.pluginDbMs.mean, 0),
+          `${s.samples.filter(x => x.answered === 'active/granted').length}/${
+            s.samples.length
+          }`,
+        ];
+      }),
+    ),
+  );
+
+  console.log(
+    '\nprocess memory (MiB, rss / heapUsed, after gc; the PGlite warehouse is in the process, a server is not):\n',
+  );
+  console.log(
+    table(
+      [
+        'engine',
+        'start',
+        'backend ready',
+        'after approvals',
+        'end',
+        'warehouse open (ms)',
+        'backend start (ms)',
+      ],
+      entries.map(([engine, r]) => [
+        label[engine],
+        ...['start', 'ready', 'afterApprovals', 'end'].map(
+          k =>
+            `${num(r.memory[k].rssMiB, 0)} / ${num(
+              r.memory[k].heapUsedMiB,
+              0,
+            )}`,
+        ),
+        r.openMs,
+        r.backendStartMs,
+      ]),
+    ),
+  );
+  const failures = entries.flatMap(([engine, r]) =>
+    r.failures.map(f => `${engine}: ${f}`),
+  );
+  return {
+    options: { approvals, agreements, engines },
+    skipped,
+    results,
+    failures,
   };
 }
 
