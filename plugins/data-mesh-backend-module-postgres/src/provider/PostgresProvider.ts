@@ -21,6 +21,7 @@ import {
   lockSchema,
   readMembers,
   readSchema,
+  existingRoles,
   roleExists,
 } from './catalog';
 import { ident, qualified } from './identifiers';
@@ -298,8 +299,11 @@ export class PostgresProvider implements DataPlatformProvider {
         const members = new Set(
           (await readMembers(tx, model.readerRole)).map(m => m.name),
         );
+        const existing = await existingRoles(tx, [...desired.keys()]);
+        // Grants that hold are counted, not listed: a port may have thousands.
+        let unchanged = 0;
         for (const [role, principal] of desired) {
-          if (!(await roleExists(tx, role))) {
+          if (!existing.has(role)) {
             // Logins (passwords, certificates, an identity provider) are the platform's job; the
             // role only carries the grant, and its comment lets listGrants name the principal.
             await run.exec(tx, `CREATE ROLE ${ident(role)} NOLOGIN`, 'acl');
@@ -312,7 +316,7 @@ export class PostgresProvider implements DataPlatformProvider {
           }
           const name = `${role} → ${model.readerRole}`;
           if (members.has(role)) {
-            run.resource('grant', name, 'unchanged', principal);
+            unchanged++;
           } else {
             await run.exec(
               tx,
@@ -321,6 +325,14 @@ export class PostgresProvider implements DataPlatformProvider {
             );
             run.resource('grant', name, 'created', principal);
           }
+        }
+        if (unchanged > 0) {
+          run.resource(
+            'grant',
+            `${model.readerRole} members`,
+            'unchanged',
+            `${unchanged} principal(s) already hold it`,
+          );
         }
         for (const member of members) {
           if (!desired.has(member)) {

@@ -55,6 +55,19 @@ export async function roleExists(
   return rows.length > 0;
 }
 
+/** Which of these roles exist, in one query (a port's ACL may name thousands of principals). */
+export async function existingRoles(
+  tx: SqlExecutor,
+  roles: string[],
+): Promise<Set<string>> {
+  if (roles.length === 0) return new Set();
+  const rows = await tx.query<{ rolname: string }>(
+    'SELECT rolname FROM pg_roles WHERE rolname = ANY($1::text[])',
+    [roles],
+  );
+  return new Set(rows.map(r => r.rolname));
+}
+
 export async function currentUser(
   tx: SqlExecutor,
 ): Promise<{ name: string; superuser: boolean; database: string }> {
