@@ -536,7 +536,9 @@ describe.each(setups.map(s => [s.name, s]))('access on %s', (_name, setup) => {
       .set('Authorization', mockCredentials.user.header(user('sofia.rossi')));
     expect(
       sofiaNotes.body.notifications.map((n: any) => n.payload.title),
-    ).toContain('Access requested: sales-orders › orders (sales_orders_reader)');
+    ).toContain(
+      'Access requested: sales-orders › orders (sales_orders_reader)',
+    );
     expect(titles).not.toContain(
       'Access requested: sales-orders › orders (sales_orders_reader)',
     );

@@ -169,9 +169,10 @@ describe('AccessContent', () => {
     const second = rowOf('Customer lifetime value');
     // Carol asked for her team.
     expect(within(second).getByText(/asked by/)).toBeInTheDocument();
-    expect(
-      within(second).getByRole('link', { name: /carol/ }),
-    ).toHaveAttribute('href', '/catalog/default/user/carol');
+    expect(within(second).getByRole('link', { name: /carol/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/user/carol',
+    );
     expect(
       within(second).getByRole('link', { name: /finance-team/ }),
     ).toHaveAttribute('href', '/catalog/default/group/finance-team');
