@@ -43,6 +43,14 @@ export interface Config {
       pollMaxDelayMs?: number;
       /** A pending port that has not finished after this fails. Default 1800000 (30 min). */
       pollTimeoutMs?: number;
+      /** How often the backend running a deployment writes its heartbeat. Default 5. */
+      heartbeatSeconds?: number;
+      /**
+       * A pending or running deployment whose heartbeat is older than this lost its backend (a
+       * crash, a stopped replica) and is marked failed, at startup and by a job that runs
+       * every half of it on one replica. Default 30.
+       */
+      staleAfterSeconds?: number;
     };
     /** Access requests and agreements (see the README, "Access"). */
     access?: {

@@ -76,14 +76,19 @@ export const dataMeshPlugin = createBackendPlugin({
       },
       async init(deps) {
         const store = await DeploymentStore.create(deps.database);
-        const interrupted = await store.failInterrupted(
-          'Interrupted: the backend stopped while this deployment was running; deploy again (providers are idempotent)',
-        );
-        if (interrupted > 0) {
-          deps.logger.warn(
-            `Marked ${interrupted} interrupted deployment(s) failed`,
+        const settings = readCoordinatorSettings(deps.config);
+        const failStale = async () => {
+          const stale = await store.failStale(
+            new Date(Date.now() - settings.staleAfterMs),
+            'Interrupted: the backend running this deployment stopped; deploy again (providers are idempotent)',
           );
-        }
+          if (stale > 0) {
+            deps.logger.warn(
+              `Marked ${stale} interrupted deployment(s) failed`,
+            );
+          }
+        };
+        await failStale();
         deps.permissionsRegistry.addPermissions([
           ...dataMeshPermissions,
           agreementCreatePermission,
@@ -106,7 +111,6 @@ export const dataMeshPlugin = createBackendPlugin({
             })),
         });
 
-        const settings = readCoordinatorSettings(deps.config);
         if (!providers.has(settings.defaultProvider)) {
           deps.logger.warn(
             `dataMesh.defaultProvider '${settings.defaultProvider}' is not registered; ports that name no provider cannot be deployed`,
@@ -165,6 +169,13 @@ export const dataMeshPlugin = createBackendPlugin({
         deps.lifecycle.addShutdownHook(() => enforcer.drain());
 
         // Global tasks: one replica runs each at a time (the scheduler locks them in the database).
+        await deps.scheduler.scheduleTask({
+          id: 'data-mesh-deployments-stale',
+          frequency: { milliseconds: settings.staleAfterMs / 2 },
+          timeout: { minutes: 1 },
+          initialDelay: { milliseconds: settings.staleAfterMs / 2 },
+          fn: failStale,
+        });
         await deps.scheduler.scheduleTask({
           id: 'data-mesh-access-enforce',
           frequency: { seconds: accessSettings.enforceFrequencySeconds },

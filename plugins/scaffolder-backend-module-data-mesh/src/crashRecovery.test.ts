@@ -60,6 +60,7 @@ async function waitFor<T>(
   probe: () => Promise<T | undefined>,
   timeoutMs = 120_000,
   intervalMs = 200,
+  explain?: () => Promise<string>,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -67,9 +68,9 @@ async function waitFor<T>(
     if (value !== undefined) return value;
     if (Date.now() > deadline) {
       throw new Error(
-        `Timed out waiting for ${what}; the backend printed:\n${output
-          .join('')
-          .slice(-8000)}`,
+        `Timed out waiting for ${what}; ${
+          explain ? `${await explain().catch(e => String(e))}; ` : ''
+        }the backend printed:\n${output.join('').slice(-8000)}`,
       );
     }
     await sleep(intervalMs);
@@ -365,6 +366,21 @@ describe.each(targets)(
         },
         180_000,
         500,
+        async () =>
+          JSON.stringify({
+            task: (
+              await backend!.get(`/api/scaffolder/v2/tasks/${task.body.id}`)
+            ).body.status,
+            log: (
+              await backend!.get(
+                `/api/scaffolder/v2/tasks/${task.body.id}/events`,
+              )
+            ).body
+              .filter((e: any) => e.type === 'log')
+              .map((e: any) => e.body.message)
+              .slice(-15),
+            deployments: await deployments(),
+          }),
       );
       const events = (
         await backend.get(`/api/scaffolder/v2/tasks/${task.body.id}/events`)

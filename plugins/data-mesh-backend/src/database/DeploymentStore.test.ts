@@ -86,6 +86,61 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('fails only the running deployments whose heartbeat stopped, not those another replica runs', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DeploymentStore.create(database(knex));
+      const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+      const alive = { ...row(A, 'running', minutesAgo(10)) };
+      const dead = { ...row(B, 'running', minutesAgo(10)) };
+      const neverBeat = row('dataproduct:default/c', 'pending', minutesAgo(5));
+      const justCreated = row('dataproduct:default/d', 'pending');
+      const finished = row(
+        'dataproduct:default/e',
+        'succeeded',
+        minutesAgo(10),
+      );
+      await knex('deployments').insert([
+        { ...alive, heartbeat_at: new Date().toISOString() },
+        { ...dead, heartbeat_at: minutesAgo(2).toISOString() },
+        neverBeat,
+        justCreated,
+        finished,
+      ]);
+      await knex('deployment_steps').insert({
+        id: randomUUID(),
+        deployment_id: dead.id,
+        position: 0,
+        port: 'orders',
+        provider: 'postgres',
+        status: 'running',
+      });
+      await store.heartbeat(alive.id);
+
+      const failed = await store.failStale(minutesAgo(1), 'Interrupted: test');
+      expect(failed).toBe(2);
+      const statuses = Object.fromEntries(
+        (await knex('deployments').select('id', 'status', 'message')).map(r => [
+          r.id,
+          [r.status, r.message],
+        ]),
+      );
+      expect(statuses).toEqual({
+        [alive.id]: ['running', null],
+        [dead.id]: ['failed', 'Interrupted: test'],
+        [neverBeat.id]: ['failed', 'Interrupted: test'],
+        [justCreated.id]: ['pending', null],
+        [finished.id]: ['succeeded', null],
+      });
+      const [step] = await knex('deployment_steps').where({
+        deployment_id: dead.id,
+      });
+      expect(step.status).toBe('failed');
+      // The failed product may be deployed again.
+      await expect(
+        store.createDeployment({ ...newDeployment(), entityRef: B }),
+      ).resolves.toEqual(expect.objectContaining({ status: 'pending' }));
+    });
+
     it('marks all but the newest active deployment of a product failed when adding the index', async () => {
       const knex = await databases.init(databaseId);
       await knex.migrate.up({ directory: MIGRATIONS }); // only 20260101_init

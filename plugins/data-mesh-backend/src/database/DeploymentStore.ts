@@ -399,25 +399,46 @@ export class DeploymentStore implements DeploymentHistory {
     return Number(count);
   }
 
-  /**
-   * Deployments left pending or running by a backend that stopped: marked failed at startup so
-   * they no longer block new deployments (providers are idempotent, so a re-run converges).
-   */
-  async failInterrupted(message: string): Promise<number> {
-    const now = new Date().toISOString();
-    const ids = (
-      await this.db<DeploymentRow>('deployments')
-        .whereIn('status', ACTIVE)
-        .select('id')
-    ).map(r => r.id);
-    if (ids.length === 0) return 0;
-    await this.db('deployment_steps')
-      .whereIn('deployment_id', ids)
-      .whereIn('status', ACTIVE)
-      .update({ status: 'failed', message, finished_at: now });
+  /** Says that this backend is still running the deployment. */
+  async heartbeat(id: string): Promise<void> {
     await this.db('deployments')
-      .whereIn('id', ids)
-      .update({ status: 'failed', message, finished_at: now });
-    return ids.length;
+      .where({ id })
+      .whereIn('status', ACTIVE)
+      .update({ heartbeat_at: new Date().toISOString() });
+  }
+
+  /**
+   * Deployments left pending or running by a backend that stopped: their heartbeat (or, before
+   * the first one, their creation) is older than `staleBefore`. Marked failed so that they no
+   * longer block new deployments; providers are idempotent, so a re-run converges. Deployments
+   * another replica is running keep a fresh heartbeat and are left alone.
+   */
+  async failStale(staleBefore: Date, message: string): Promise<number> {
+    const before = staleBefore.toISOString();
+    const now = new Date().toISOString();
+    return this.db.transaction(async tx => {
+      const ids = (
+        await tx<DeploymentRow>('deployments')
+          .whereIn('status', ACTIVE)
+          .where(q =>
+            q
+              .where('heartbeat_at', '<', before)
+              .orWhere(q2 =>
+                q2.whereNull('heartbeat_at').where('created_at', '<', before),
+              ),
+          )
+          .select('id')
+      ).map(r => r.id);
+      if (ids.length === 0) return 0;
+      await tx('deployment_steps')
+        .whereIn('deployment_id', ids)
+        .whereIn('status', ACTIVE)
+        .update({ status: 'failed', message, finished_at: now });
+      await tx('deployments')
+        .whereIn('id', ids)
+        .whereIn('status', ACTIVE)
+        .update({ status: 'failed', message, finished_at: now });
+      return ids.length;
+    });
   }
 }

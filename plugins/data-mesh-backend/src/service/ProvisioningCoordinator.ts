@@ -46,6 +46,10 @@ export interface CoordinatorSettings {
   pollInitialDelayMs: number;
   pollMaxDelayMs: number;
   pollTimeoutMs: number;
+  /** How often a running deployment's heartbeat is written. */
+  heartbeatMs: number;
+  /** A running deployment whose heartbeat is older than this has lost its backend. */
+  staleAfterMs: number;
 }
 
 /** Reads and defaults the coordinator's configuration. */
@@ -63,6 +67,12 @@ export function readCoordinatorSettings(config: Config): CoordinatorSettings {
     pollTimeoutMs:
       config.getOptionalNumber('dataMesh.provisioning.pollTimeoutMs') ??
       30 * 60_000,
+    heartbeatMs:
+      (config.getOptionalNumber('dataMesh.provisioning.heartbeatSeconds') ??
+        5) * 1000,
+    staleAfterMs:
+      (config.getOptionalNumber('dataMesh.provisioning.staleAfterSeconds') ??
+        30) * 1000,
   };
 }
 
@@ -233,10 +243,21 @@ export class ProvisioningCoordinator {
     ports: PlannedPort[],
     report: ValidationReport,
   ): Promise<void> {
-    const { store, logger } = this.options;
+    const { store, logger, settings } = this.options;
     const id = deployment.id;
+    // While this runs, the heartbeat tells other replicas (and this one after a restart) that
+    // the deployment has a living backend.
+    const heartbeat = setInterval(() => {
+      store
+        .heartbeat(id)
+        .catch(error =>
+          logger.warn(`Heartbeat of deployment ${id} failed: ${error}`),
+        );
+    }, settings.heartbeatMs);
+    heartbeat.unref?.();
     try {
       await store.updateDeployment(id, { status: 'running', started: true });
+      await store.heartbeat(id);
       await store.addLogs(id, undefined, [
         log(
           'INFO',
@@ -282,6 +303,8 @@ export class ProvisioningCoordinator {
           inner as Error,
         );
       }
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 

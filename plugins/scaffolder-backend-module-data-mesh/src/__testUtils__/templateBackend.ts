@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
@@ -107,7 +108,10 @@ export async function startTemplateBackend(options: {
       scaffolderModuleDataMesh,
       dataMeshPlugin,
       provider,
-      ...(options.persistent ? [databaseServiceFactory] : []),
+      // Persistent: real databases and the real scheduler, whose jobs run as in production.
+      ...(options.persistent
+        ? [databaseServiceFactory, schedulerServiceFactory]
+        : []),
       mockServices.rootConfig.factory({
         data: {
           ...(options.persistent && {
@@ -144,6 +148,10 @@ export async function startTemplateBackend(options: {
           },
           dataMesh: {
             defaultProvider: 'postgres',
+            // A restarted process finds the deployment it was running stale within seconds.
+            ...(options.persistent && {
+              provisioning: { heartbeatSeconds: 1, staleAfterSeconds: 4 },
+            }),
             scaffolder: { publishDir, catalogWaitSeconds: 60 },
           },
         },

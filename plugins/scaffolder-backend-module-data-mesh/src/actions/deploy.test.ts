@@ -223,6 +223,51 @@ describe('data-mesh:product:provision and unprovision', () => {
     expect(client.getDeployment).toHaveBeenCalledWith(SOFIA, 'dep-2');
   });
 
+  it('starts its own deployment when the one it followed was interrupted (its backend stopped)', async () => {
+    const client = fakeClient();
+    client.startDeployment
+      .mockResolvedValueOnce(undefined)
+      .mockResolvedValueOnce(deployment({ id: 'dep-9' }));
+    client.listDeployments.mockResolvedValue([
+      deployment({ id: 'dep-7', status: 'running' }),
+    ]);
+    const interrupted = details({
+      id: 'dep-7',
+      status: 'failed',
+      message: 'Interrupted: the backend running this deployment stopped',
+    });
+    client.getDeployment
+      .mockReset()
+      .mockImplementation(async (_c, id) =>
+        id === 'dep-7'
+          ? interrupted
+          : details({ id: 'dep-9', status: 'succeeded', logs: LOGS }),
+      );
+    const { ctx, lines } = context({ entityRef: REF });
+
+    await createProvisionProductAction(options(client)).handler(ctx);
+
+    expect(client.startDeployment).toHaveBeenCalledTimes(2);
+    expect(lines).toContain(
+      'warn Deployment dep-7 was interrupted (Interrupted: the backend running this deployment stopped); deploying again',
+    );
+    expect(ctx.output).toHaveBeenCalledWith('status', 'succeeded');
+  });
+
+  it('fails, without starting again, when its own deployment was interrupted', async () => {
+    const client = fakeClient();
+    client.getDeployment
+      .mockReset()
+      .mockResolvedValue(
+        details({ status: 'failed', message: 'Interrupted: stopped' }),
+      );
+    const { ctx } = context({ entityRef: REF });
+    await expect(
+      createProvisionProductAction(options(client)).handler(ctx),
+    ).rejects.toThrow(/Interrupted: stopped/);
+    expect(client.startDeployment).toHaveBeenCalledTimes(1);
+  });
+
   it('gives up when no deployment can be started or followed', async () => {
     const client = fakeClient();
     client.startDeployment.mockResolvedValue(undefined);

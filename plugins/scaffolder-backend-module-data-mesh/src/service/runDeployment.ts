@@ -35,8 +35,39 @@ export async function runDeployment(
   logger: LoggerService,
   options: RunDeploymentOptions,
 ): Promise<DeploymentWithDetails> {
+  // A deployment joined from an earlier attempt may turn out to be one whose backend stopped
+  // (the data-mesh backend marks it `Interrupted`): then this attempt starts its own.
+  for (let round = 1; ; round++) {
+    const { details, joined } = await startOrJoin(
+      client,
+      credentials,
+      logger,
+      options,
+    );
+    if (
+      joined &&
+      round < 3 &&
+      details.status === 'failed' &&
+      details.message?.startsWith('Interrupted')
+    ) {
+      logger.warn(
+        `Deployment ${details.id} was interrupted (${details.message}); deploying again`,
+      );
+      continue;
+    }
+    return finish(details, options.entityRef);
+  }
+}
+
+async function startOrJoin(
+  client: DataMeshBackendClient,
+  credentials: BackstageCredentials,
+  logger: LoggerService,
+  options: RunDeploymentOptions,
+): Promise<{ details: DeploymentWithDetails; joined: boolean }> {
   const { entityRef, operation } = options;
   let deployment: Deployment | undefined;
+  let joined = false;
   for (let attempt = 0; !deployment && attempt < 3; attempt++) {
     deployment = await client.startDeployment(credentials, {
       entityRef,
@@ -48,6 +79,7 @@ export async function runDeployment(
         d => ACTIVE.has(d.status),
       );
       if (deployment) {
+        joined = true;
         logger.info(
           `${entityRef} already has deployment ${deployment.id} (${deployment.operation}) in progress; following it`,
         );
@@ -76,20 +108,7 @@ export async function runDeployment(
       lastLogId = Math.max(lastLogId, line.id);
     }
     if (!ACTIVE.has(details.status)) {
-      if (details.status !== 'succeeded') {
-        const reasons = details.steps
-          .filter(s => s.status === 'failed')
-          .map(s => `port '${s.port}': ${s.message ?? 'failed'}`);
-        throw new Error(
-          `Deployment ${details.id} of ${entityRef} failed: ${[
-            details.message,
-            ...reasons,
-          ]
-            .filter(Boolean)
-            .join('; ')}`,
-        );
-      }
-      return details;
+      return { details, joined };
     }
     if (Date.now() > deadline) {
       throw new Error(
@@ -99,4 +118,25 @@ export async function runDeployment(
     await sleep(waitMs);
     waitMs = Math.min(waitMs * 2, options.pollIntervalMs);
   }
+}
+
+/** The finished deployment, or an error with the reason of each failed port. */
+function finish(
+  details: DeploymentWithDetails,
+  entityRef: string,
+): DeploymentWithDetails {
+  if (details.status !== 'succeeded') {
+    const reasons = details.steps
+      .filter(s => s.status === 'failed')
+      .map(s => `port '${s.port}': ${s.message ?? 'failed'}`);
+    throw new Error(
+      `Deployment ${details.id} of ${entityRef} failed: ${[
+        details.message,
+        ...reasons,
+      ]
+        .filter(Boolean)
+        .join('; ')}`,
+    );
+  }
+  return details;
 }
