@@ -21,7 +21,6 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   PgliteSqlClient,
@@ -51,8 +50,8 @@ import {
   timed,
   writePartial,
 } from '../lib/measure';
+import { openBenchServer } from '../lib/postgresServer';
 
-const SERVER_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 // Databases of a run: <prefix>warehouse and the plugins' <prefix><pluginId>.
 const DATABASE_PREFIX = 'dm_bench_access_';
 // Held on the admin connection for the whole run: two server runs at once would share role names.
@@ -172,12 +171,6 @@ interface Setup {
   cleanup(): Promise<void>;
 }
 
-function withDatabase(connectionString: string, database: string): string {
-  const url = new URL(connectionString);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
 async function openPglite(): Promise<Setup> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'data-mesh-bench-access-'));
   const warehouse = new PgliteSqlClient(dir);
@@ -196,73 +189,17 @@ async function openPglite(): Promise<Setup> {
 }
 
 async function openPostgres(): Promise<Setup> {
-  const server = process.env[SERVER_ENV];
-  if (!server) {
-    throw new Error(
-      `${SERVER_ENV} is not set (postgresql://user:password@host:port of a server whose user may CREATE DATABASE and CREATE ROLE)`,
-    );
-  }
-  const admin = new Client({
-    connectionString: withDatabase(server, 'postgres'),
+  const pg = await openBenchServer({
+    runLock: RUN_LOCK,
+    databasePrefix: DATABASE_PREFIX,
+    rolePattern: ROLE_PATTERN,
+    what: 'access benchmark',
   });
-  await admin.connect();
-  const [{ locked }] = (
-    await admin.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
-      RUN_LOCK,
-    ])
-  ).rows;
-  if (!locked) {
-    await admin.end();
-    throw new Error(
-      'another access benchmark is using this PostgreSQL server (its roles are cluster-wide); try again when it is done',
-    );
-  }
-  const likePrefix = `${DATABASE_PREFIX.replace(/_/g, '\\_')}%`;
-  const dropDatabases = async () => {
-    const { rows } = await admin.query<{ datname: string }>(
-      'SELECT datname FROM pg_database WHERE datname LIKE $1',
-      [likePrefix],
-    );
-    for (const { datname } of rows) {
-      await admin.query(
-        `DROP DATABASE IF EXISTS ${admin.escapeIdentifier(
-          datname,
-        )} WITH (FORCE)`,
-      );
-    }
-    return rows.length;
-  };
-  const dropRoles = async () => {
-    const { rows } = await admin.query<{ rolname: string }>(
-      'SELECT rolname FROM pg_roles WHERE rolname ~ $1 ORDER BY 1',
-      [ROLE_PATTERN],
-    );
-    for (let i = 0; i < rows.length; i += 500) {
-      const names = rows
-        .slice(i, i + 500)
-        .map(r => admin.escapeIdentifier(r.rolname));
-      await admin.query(`DROP ROLE IF EXISTS ${names.join(', ')}`);
-    }
-    return rows.length;
-  };
-  // Leftovers of an interrupted run (its databases hold its roles' objects) go first.
-  const leftoverDatabases = await dropDatabases();
-  const leftoverRoles = await dropRoles();
-  if (leftoverDatabases || leftoverRoles) {
-    progress(
-      `postgres: dropped leftovers of an earlier run: ${leftoverDatabases} database(s), ${leftoverRoles} role(s)`,
-    );
-  }
   const prefix = `${DATABASE_PREFIX}${process.pid}_`;
-  const warehouseDb = `${prefix}warehouse`;
-  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(warehouseDb)}`);
-  const [{ server_version: version }] = (
-    await admin.query('SHOW server_version')
-  ).rows;
   const warehouse = new PgSqlClient({
-    connectionString: withDatabase(server, warehouseDb),
+    connectionString: await pg.createDatabase(`${prefix}warehouse`),
   });
-  const url = new URL(server);
+  const { url } = pg;
   return {
     warehouse,
     database: {
@@ -278,26 +215,14 @@ async function openPostgres(): Promise<Setup> {
     description: {
       warehouse: 'postgres',
       pluginDatabases: 'postgres',
-      serverVersion: version,
+      serverVersion: pg.version,
       host: `${url.hostname}:${url.port || 5432}`,
       databasePrefix: prefix,
     },
     async cleanup() {
       await warehouse.close().catch(() => undefined);
-      // pg's pools resolve end() before their sockets are closed; a connection that the DROP
-      // terminates would then raise an unhandled 'error' on its pool. Wait for them.
-      for (let i = 0; i < 100; i++) {
-        const { rows } = await admin.query(
-          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname LIKE $1',
-          [likePrefix],
-        );
-        if (rows[0].n === 0) break;
-        await new Promise(r => setTimeout(r, 50));
-      }
-      await dropDatabases();
-      const roles = await dropRoles();
+      const { roles } = await pg.close();
       progress(`postgres: dropped the run's databases and ${roles} role(s)`);
-      await admin.end();
     },
   };
 }

@@ -8,7 +8,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { parse, parseAllDocuments } from 'yaml';
 import {
   PgliteSqlClient,
@@ -34,8 +33,8 @@ import {
   timed,
   writePartial,
 } from '../lib/measure';
+import { openBenchServer } from '../lib/postgresServer';
 
-const SERVER_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 const EXAMPLE = path.resolve(
   __dirname,
   '../../examples/xclusiv/products/online-orders',
@@ -185,12 +184,6 @@ interface Warehouse {
   cleanup(): Promise<void>;
 }
 
-function withDatabase(connectionString: string, database: string): string {
-  const url = new URL(connectionString);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
 /** The version of `name` as installed for `from` (its package.json is not exported). */
 function packageVersion(name: string, from: string): string | undefined {
   for (let dir = path.dirname(from); ; dir = path.dirname(dir)) {
@@ -222,89 +215,27 @@ async function openPglite(): Promise<Warehouse> {
 }
 
 async function openPostgres(): Promise<Warehouse> {
-  const server = process.env[SERVER_ENV];
-  if (!server) {
-    throw new Error(
-      `${SERVER_ENV} is not set (postgresql://user:password@host:port of a server whose user may CREATE DATABASE and CREATE ROLE)`,
-    );
-  }
-  const admin = new Client({
-    connectionString: withDatabase(server, 'postgres'),
+  const pg = await openBenchServer({
+    runLock: RUN_LOCK,
+    databasePrefix: DATABASE_PREFIX,
+    rolePattern: ROLE_PATTERN,
+    what: 'provision-100 run',
   });
-  await admin.connect();
-  const [{ locked }] = (
-    await admin.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
-      RUN_LOCK,
-    ])
-  ).rows;
-  if (!locked) {
-    await admin.end();
-    throw new Error(
-      'another provision-100 run is using this PostgreSQL server (its roles are cluster-wide); try again when it is done',
-    );
-  }
-  // Every role a run may create, whatever its --products (an earlier run may have had more).
-  const dropRoles = async () => {
-    const { rows } = await admin.query<{ rolname: string }>(
-      'SELECT rolname FROM pg_roles WHERE rolname ~ $1',
-      [ROLE_PATTERN],
-    );
-    for (const { rolname } of rows) {
-      await admin.query(
-        `DROP ROLE IF EXISTS ${admin.escapeIdentifier(rolname)}`,
-      );
-    }
-  };
-  // Leftovers of an interrupted run hold the roles: they go first.
-  const leftovers = await admin.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE $1`,
-    [`${DATABASE_PREFIX.replace(/_/g, '\\_')}%`],
-  );
-  for (const row of leftovers.rows) {
-    progress(`dropping leftover database ${row.datname}`);
-    await admin.query(
-      `DROP DATABASE IF EXISTS ${admin.escapeIdentifier(
-        row.datname,
-      )} WITH (FORCE)`,
-    );
-  }
-  await dropRoles();
   const database = `${DATABASE_PREFIX}${process.pid}_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(database)}`);
-  const [{ server_version: version }] = (
-    await admin.query('SHOW server_version')
-  ).rows;
   const client = new PgSqlClient({
-    connectionString: withDatabase(server, database),
+    connectionString: await pg.createDatabase(database),
   });
-  const url = new URL(server);
   return {
     client,
     description: {
       engine: 'postgres',
-      serverVersion: version,
-      host: `${url.hostname}:${url.port || 5432}`,
+      serverVersion: pg.version,
+      host: `${pg.url.hostname}:${pg.url.port || 5432}`,
       database,
     },
     async cleanup() {
       await client.close().catch(() => undefined);
-      // pg's pool resolves end() before its sockets are closed; a connection that the DROP
-      // below terminates would then raise an unhandled 'error' on the pool. Wait for them.
-      for (let i = 0; i < 100; i++) {
-        const { rows } = await admin.query(
-          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
-          [database],
-        );
-        if (rows[0].n === 0) break;
-        await new Promise(r => setTimeout(r, 50));
-      }
-      await admin.query(
-        `DROP DATABASE IF EXISTS ${admin.escapeIdentifier(
-          database,
-        )} WITH (FORCE)`,
-      );
-      await dropRoles();
-      await admin.end();
+      await pg.close();
     },
   };
 }

@@ -51,7 +51,6 @@ import {
   AgreementChanges,
   AgreementRecord,
   AgreementStore,
-  OPEN_STATUSES,
 } from '../../database/AgreementStore';
 import { DeploymentStore } from '../../database/DeploymentStore';
 import { DataProductValidator } from '../DataProductValidator';
@@ -301,8 +300,7 @@ export class AccessService {
       );
     }
     const reason = this.optionalReason(input.reason);
-    const record = await this.readable(id, caller);
-    const decisions = await this.decisions(caller);
+    const { record, decisions } = await this.readable(id, caller);
     if (!this.allows(decisions.decide, record)) {
       throw new NotAllowedError(
         `You do not decide on agreement ${id}: its deciders at level ${
@@ -411,8 +409,7 @@ export class AccessService {
   ) {
     const userRef = this.requireUser(caller);
     const why = this.optionalReason(reason);
-    const record = await this.readable(id, caller);
-    const decisions = await this.decisions(caller);
+    const { record, decisions } = await this.readable(id, caller);
     if (!this.allows(decisions[how.permission], record)) {
       throw new NotAllowedError(`${how.notAllowed} agreement ${id}`);
     }
@@ -499,8 +496,7 @@ export class AccessService {
   }
 
   async get(id: string, caller: Caller): Promise<AgreementWithHistory> {
-    const record = await this.readable(id, caller);
-    const decisions = await this.decisions(caller);
+    const { record, decisions } = await this.readable(id, caller);
     const agreement = this.present(record, caller, decisions);
     const events = await this.options.store.events(id);
     let connection;
@@ -865,12 +861,15 @@ export class AccessService {
     }
   }
 
-  /** The agreement if the caller may read it; 404 otherwise (its existence is not disclosed). */
-  private async readable(id: string, caller: Caller): Promise<AgreementRecord> {
+  /**
+   * The agreement if the caller may read it, with the caller's decisions on agreements; 404
+   * otherwise (its existence is not disclosed).
+   */
+  private async readable(id: string, caller: Caller) {
     const record = await this.options.store.get(id);
     if (record) {
-      const { read } = await this.decisions(caller);
-      if (this.allows(read, record)) return record;
+      const decisions = await this.decisions(caller);
+      if (this.allows(decisions.read, record)) return { record, decisions };
     }
     throw new NotFoundError(`Agreement ${id} not found`);
   }
@@ -990,5 +989,3 @@ export class AccessService {
     await event?.success();
   }
 }
-
-export { OPEN_STATUSES };
