@@ -19,3 +19,8 @@ export * from './permissions/permissions';
 export * from './api/deployments';
 export * from './api/validation';
 export * from './api/agreements';
+export * from './api/lineage';
+export * from './api/pipelines';
+export * from './lineage/naming';
+export * from './lineage/openlineage';
+export * from './lineage/validateOpenLineageEvent';

@@ -9,3 +9,5 @@ export * from './providers/DataPlatformProvider';
 export * from './providers/extensionPoint';
 export * from './techAdapter/TechAdapterClient';
 export * from './access/agreementPermissionRules';
+export * from './pipelines/PipelineEngine';
+export * from './pipelines/extensionPoint';

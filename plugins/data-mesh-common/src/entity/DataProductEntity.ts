@@ -152,6 +152,35 @@ export type DataProductSpec = {
   customProperties?: CustomProperty[];
   authoritativeDefinitions?: AuthoritativeDefinition[];
   productCreatedTs?: string;
+  /** The product's pipeline, declared in its repository. Not part of ODPS. */
+  pipeline?: DataProductPipeline;
+};
+
+/**
+ * One transform of a pipeline: a SELECT (its columns named like the table's) whose rows replace,
+ * or are appended to, one table of one of the product's output ports.
+ * @public
+ */
+export type DataProductPipelineStep = {
+  name: string;
+  description?: string;
+  port: string;
+  table: string;
+  /** Default `replace`. */
+  mode?: 'replace' | 'append';
+  sql: string;
+};
+
+/**
+ * A product's pipeline: steps run in order, in one transaction each, under the product's role.
+ * @public
+ */
+export type DataProductPipeline = {
+  /** Cron expression (UTC). Without it the pipeline only runs on demand. */
+  schedule?: string;
+  /** ISO 8601 duration; default PT30M. */
+  timeout?: string;
+  steps: DataProductPipelineStep[];
 };
 
 /** @public */

@@ -25,11 +25,49 @@ export const dataProductDeploymentReadPermission = createPermission({
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+/** Run a data product's pipeline now. @public */
+export const dataProductPipelineRunPermission = createPermission({
+  name: 'data-mesh.data-product.pipeline.run',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** See a data product's pipeline runs and their logs. @public */
+export const dataProductPipelineReadPermission = createPermission({
+  name: 'data-mesh.data-product.pipeline.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
 /** The data-mesh permissions on DataProduct entities (resource type `catalog-entity`). @public */
 export const dataMeshPermissions = [
   dataProductDeployPermission,
   dataProductUnprovisionPermission,
   dataProductDeploymentReadPermission,
+  dataProductPipelineRunPermission,
+  dataProductPipelineReadPermission,
+];
+
+/**
+ * Send OpenLineage events (`POST /openlineage/api/v1/lineage[/batch]`). Producers outside
+ * Backstage (Airflow, Spark, dbt) call with an external-access token restricted to this permission.
+ * @public
+ */
+export const lineageIngestPermission = createPermission({
+  name: 'data-mesh.lineage.ingest',
+  attributes: { action: 'create' },
+});
+
+/** Read lineage graphs and the declared-versus-observed report. @public */
+export const lineageReadPermission = createPermission({
+  name: 'data-mesh.lineage.read',
+  attributes: { action: 'read' },
+});
+
+/** The lineage permissions of the data-mesh plugin. @public */
+export const dataMeshLineagePermissions = [
+  lineageIngestPermission,
+  lineageReadPermission,
 ];
 
 /** The resource type of access agreements, owned by the data-mesh plugin. @public */

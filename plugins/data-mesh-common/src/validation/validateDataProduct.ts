@@ -118,6 +118,23 @@ export function validateDataProductEntity(entity: unknown): ValidationResult {
       });
     }
   });
+  if (spec.pipeline) {
+    const steps = spec.pipeline.steps as unknown as Array<
+      Record<string, unknown>
+    >;
+    checkUnique(problems, steps, 'name', 'spec.pipeline.steps');
+    const ports = new Set(spec.outputPorts.map(p => p.name));
+    spec.pipeline.steps.forEach((step, index) => {
+      if (!ports.has(step.port)) {
+        problems.push({
+          path: `spec.pipeline.steps[${index}].port`,
+          message: `'${step.port}' is not an output port of this product (${[
+            ...ports,
+          ].join(', ')})`,
+        });
+      }
+    });
+  }
   return toValidationResult(problems);
 }
 
