@@ -52,6 +52,23 @@ export interface Config {
        */
       staleAfterSeconds?: number;
     };
+    /** OpenLineage ingestion and lineage graphs (see the README, "Lineage"). */
+    lineage?: {
+      /** Largest single event body, e.g. `2mb` (default). */
+      maxEventSize?: string;
+      /** Largest batch body, e.g. `20mb` (default). */
+      maxBatchSize?: string;
+      /** Most events per batch request. Default 1000. */
+      maxBatchEvents?: number;
+      /** Deepest graph the Lineage tab may ask for. Default 10. */
+      maxDepth?: number;
+      /** How soon another replica's lineage writes are seen, in ms. Default 1000. */
+      refreshIntervalMs?: number;
+      /** How long the catalogue's products and contracts are cached for lineage, in ms. Default 30000. */
+      catalogCacheMs?: number;
+      /** Most products and datasets in one graph answer. Default 2000. */
+      maxNodes?: number;
+    };
     /** Access requests and agreements (see the README, "Access"). */
     access?: {
       /**

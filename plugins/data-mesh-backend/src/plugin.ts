@@ -12,6 +12,7 @@ import {
   agreementDecidePermission,
   agreementReadPermission,
   agreementRevokePermission,
+  dataMeshLineagePermissions,
   dataMeshPermissions,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
 import {
@@ -22,6 +23,7 @@ import {
 } from '@backstage-data-mesh/plugin-data-mesh-node';
 import { AgreementStore } from './database/AgreementStore';
 import { DeploymentStore } from './database/DeploymentStore';
+import { LineageStore } from './database/LineageStore';
 import { AccessNotifier } from './service/access/AccessNotifier';
 import { AccessService } from './service/access/AccessService';
 import { GrantEnforcer } from './service/access/GrantEnforcer';
@@ -33,6 +35,12 @@ import {
   readCoordinatorSettings,
 } from './service/ProvisioningCoordinator';
 import { createRouter } from './service/router';
+import { LineageGraphIndex } from './service/lineage/LineageGraphIndex';
+import { LineageGraphService } from './service/lineage/LineageGraphService';
+import { OpenLineageIngestor } from './service/lineage/OpenLineageIngestor';
+import { ProductDirectory } from './service/lineage/ProductDirectory';
+import { readLineageSettings } from './service/lineage/settings';
+import { createLineageRouter } from './service/lineageRouter';
 
 /**
  * The data-mesh backend plugin: the provisioning coordinator, its deployments API and the
@@ -93,6 +101,7 @@ export const dataMeshPlugin = createBackendPlugin({
           ...dataMeshPermissions,
           agreementCreatePermission,
           accessReconcilePermission,
+          ...dataMeshLineagePermissions,
         ]);
         const agreements = await AgreementStore.create(deps.database);
         deps.permissionsRegistry.addResourceType({
@@ -204,6 +213,38 @@ export const dataMeshPlugin = createBackendPlugin({
           },
         });
 
+        const lineageSettings = readLineageSettings(deps.config);
+        const lineageStore = await LineageStore.create(deps.database);
+        const lineageIndex = new LineageGraphIndex({
+          store: lineageStore,
+          refreshIntervalMs: lineageSettings.refreshIntervalMs,
+        });
+        const productDirectory = new ProductDirectory({
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger: deps.logger,
+          ttlMs: lineageSettings.catalogCacheMs,
+        });
+        const ingestor = new OpenLineageIngestor({
+          store: lineageStore,
+          index: lineageIndex,
+        });
+        // First: its routes parse bodies with their own (larger) limits.
+        deps.httpRouter.use(
+          createLineageRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            ingestor,
+            graphs: new LineageGraphService({
+              index: lineageIndex,
+              directory: productDirectory,
+              store: lineageStore,
+              maxNodes: lineageSettings.maxNodes,
+            }),
+            settings: lineageSettings,
+          }),
+        );
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,

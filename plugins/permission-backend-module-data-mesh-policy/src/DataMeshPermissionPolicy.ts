@@ -25,7 +25,11 @@ import {
   agreementRevokePermission,
   dataProductDeploymentReadPermission,
   dataProductDeployPermission,
+  dataProductPipelineReadPermission,
+  dataProductPipelineRunPermission,
   dataProductUnprovisionPermission,
+  lineageIngestPermission,
+  lineageReadPermission,
   RESOURCE_TYPE_DATA_MESH_AGREEMENT,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
 import {
@@ -36,13 +40,25 @@ import {
 const OWNER_ONLY = [
   dataProductDeployPermission,
   dataProductUnprovisionPermission,
+  dataProductPipelineRunPermission,
+];
+
+const SIGNED_IN = [
+  agreementCreatePermission,
+  dataProductDeploymentReadPermission,
+  dataProductPipelineReadPermission,
+  lineageReadPermission,
 ];
 
 /**
  * The app's permission policy with Backstage Data Mesh installed:
- * - deploying and unprovisioning a data product: its owners (catalogue ownership, through group
+ * - deploying, unprovisioning and running the pipeline of a data product: its owners (catalogue ownership, through group
  *   membership) and members of `dataMesh.permissions.adminGroups`; nobody else;
- * - reading deployments: any signed-in user (connection details are what consumers need);
+ * - reading deployments, pipeline runs and lineage: any signed-in user (connection details and
+ *   lineage are what consumers need);
+ * - sending OpenLineage events as a user: platform admins only. Producers outside Backstage
+ *   (Airflow, Spark, dbt) send with an external-access token, a service principal, which the
+ *   policy never sees; restrict that token to `data-mesh.lineage.ingest` in app-config;
  * - access agreements: anyone signed in may ask; an agreement is seen by its requester, its
  *   consumer (the user or a member of the group) and its deciders; the deciders of the current
  *   approval level decide (the product's owners and the contract role's approvers; the backend
@@ -83,13 +99,13 @@ export class DataMeshPermissionPolicy implements PermissionPolicy {
     if (isResourcePermission(permission, RESOURCE_TYPE_DATA_MESH_AGREEMENT)) {
       return this.agreementDecision(permission, user);
     }
-    if (
-      isPermission(permission, agreementCreatePermission) ||
-      isPermission(permission, dataProductDeploymentReadPermission)
-    ) {
+    if (SIGNED_IN.some(p => isPermission(permission, p))) {
       return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
-    if (isPermission(permission, accessReconcilePermission)) {
+    if (
+      isPermission(permission, accessReconcilePermission) ||
+      isPermission(permission, lineageIngestPermission)
+    ) {
       return (await this.isAdmin(user))
         ? { result: AuthorizeResult.ALLOW }
         : { result: AuthorizeResult.DENY };

@@ -1,0 +1,118 @@
+import crypto from 'node:crypto';
+import {
+  formatProblems,
+  OpenLineageBatchResponse,
+  OpenLineageEvent,
+  validateOpenLineageEvent,
+  ValidationProblem,
+} from '@backstage-data-mesh/plugin-data-mesh-common';
+import { AcceptedEvent, LineageStore } from '../../database/LineageStore';
+import { LineageGraphIndex } from './LineageGraphIndex';
+
+/** Longest namespace or name we store: longer ones are refused, not cut. */
+const MAX_NAME_LENGTH = 1024;
+
+export type EventCheck =
+  | { ok: true; accepted: AcceptedEvent }
+  | { ok: false; reason: string };
+
+function names(event: OpenLineageEvent): Array<[string, unknown]> {
+  const e = event as any;
+  const result: Array<[string, unknown]> = [];
+  if (e.job) {
+    result.push(['job.namespace', e.job.namespace], ['job.name', e.job.name]);
+  }
+  if (e.dataset) {
+    result.push(
+      ['dataset.namespace', e.dataset.namespace],
+      ['dataset.name', e.dataset.name],
+    );
+  }
+  for (const list of ['inputs', 'outputs']) {
+    (e[list] ?? []).forEach((d: any, i: number) => {
+      result.push(
+        [`${list}[${i}].namespace`, d?.namespace],
+        [`${list}[${i}].name`, d?.name],
+      );
+    });
+  }
+  return result;
+}
+
+/**
+ * Takes OpenLineage events from any producer (the embedded runner, Airflow, Spark, dbt...):
+ * checks each against the official schema, refuses what cannot be stored faithfully, and writes
+ * the rest to the lineage store. Storing is idempotent, so producers may retry freely.
+ */
+export class OpenLineageIngestor {
+  constructor(
+    private readonly options: {
+      store: LineageStore;
+      index: LineageGraphIndex;
+    },
+  ) {}
+
+  check(body: unknown): EventCheck {
+    const result = validateOpenLineageEvent(body);
+    if (!result.valid) {
+      return { ok: false, reason: formatProblems(result.problems) };
+    }
+    const problems: ValidationProblem[] = [];
+    for (const [path, value] of names(result.event)) {
+      if (typeof value === 'string' && value.trim() === '') {
+        problems.push({ path, message: 'must not be empty' });
+      } else if (typeof value === 'string' && value.length > MAX_NAME_LENGTH) {
+        problems.push({
+          path,
+          message: `is ${value.length} characters long; at most ${MAX_NAME_LENGTH} are accepted`,
+        });
+      }
+    }
+    if (Number.isNaN(Date.parse(result.event.eventTime))) {
+      problems.push({ path: 'eventTime', message: 'is not a date-time' });
+    }
+    if (problems.length > 0) {
+      return { ok: false, reason: formatProblems(problems) };
+    }
+    const key = crypto
+      .createHash('sha256')
+      .update(JSON.stringify(result.event))
+      .digest('hex');
+    return {
+      ok: true,
+      accepted: { key, kind: result.kind, event: result.event },
+    };
+  }
+
+  /** Stores valid events (a producer's own, already checked). */
+  async store(events: AcceptedEvent[]): Promise<void> {
+    await this.options.store.ingest(events);
+    this.options.index.markStale();
+  }
+
+  /**
+   * `POST /lineage/batch`: every valid event is stored (in one transaction), every invalid one
+   * is reported by index; nothing is retriable because a bad event stays bad.
+   */
+  async ingestBatch(bodies: unknown[]): Promise<OpenLineageBatchResponse> {
+    const accepted: AcceptedEvent[] = [];
+    const failed: OpenLineageBatchResponse['failed_events'] = [];
+    bodies.forEach((body, index) => {
+      const checked = this.check(body);
+      if (checked.ok) accepted.push(checked.accepted);
+      else failed.push({ index, reason: checked.reason, retriable: false });
+    });
+    await this.store(accepted);
+    return {
+      status: failed.length === 0 ? 'success' : 'partial_success',
+      summary: {
+        received: bodies.length,
+        successful: accepted.length,
+        failed: failed.length,
+        retriable: 0,
+        non_retriable: failed.length,
+      },
+      failed_events: failed,
+    };
+  }
+}
