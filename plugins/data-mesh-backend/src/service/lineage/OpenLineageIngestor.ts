@@ -12,6 +12,25 @@ import { LineageGraphIndex } from './LineageGraphIndex';
 /** Longest namespace or name we store: longer ones are refused, not cut. */
 const MAX_NAME_LENGTH = 1024;
 
+/** Deepest nesting accepted: real events stay far below; deeper ones would exhaust the stack. */
+const MAX_NESTING = 64;
+
+/** How deep a parsed JSON value nests, counted without recursion; stops past `limit`. */
+function nestingExceeds(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) {
+      if (typeof child === 'object' && child !== null) {
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return false;
+}
+
 export type EventCheck =
   | { ok: true; accepted: AcceptedEvent }
   | { ok: false; reason: string };
@@ -53,6 +72,12 @@ export class OpenLineageIngestor {
   ) {}
 
   check(body: unknown): EventCheck {
+    if (nestingExceeds(body, MAX_NESTING)) {
+      return {
+        ok: false,
+        reason: `(root): nests deeper than ${MAX_NESTING} levels`,
+      };
+    }
     const result = validateOpenLineageEvent(body);
     if (!result.valid) {
       return { ok: false, reason: formatProblems(result.problems) };
