@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PgliteSqlClient } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
 import { openNativePglite } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres/testUtils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { JsonObject } from '@backstage/types';
+import request from 'supertest';
 import {
   AccessBackend,
   ADMIN,
@@ -353,3 +355,45 @@ describe.each(databases())(
     });
   },
 );
+
+describe('the public OpenLineage corpus (src/service/lineage/__fixtures__/openlineage)', () => {
+  const corpus = path.join(__dirname, '__fixtures__', 'openlineage');
+  const manifest: Array<{
+    file: string;
+    expected: 'valid' | 'invalid';
+    /** Invalid per the official schema, stored on purpose (see the corpus README). */
+    acceptedByDesign?: string;
+  }> = JSON.parse(fs.readFileSync(path.join(corpus, 'manifest.json'), 'utf8'));
+  let backend: AccessBackend;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ backend, stop } = await startBackend());
+  });
+  afterAll(() => stop());
+
+  it('stores every valid event and refuses every invalid one with a reason', async () => {
+    expect(manifest.length).toBeGreaterThan(150);
+    const wrong: string[] = [];
+    for (const entry of manifest) {
+      const body = fs.readFileSync(path.join(corpus, entry.file), 'utf8');
+      const res = await request(backend.server)
+        .post(`/api/data-mesh${LINEAGE}`)
+        .set('Authorization', mockCredentials.service.header())
+        .set('Content-Type', 'application/json')
+        .send(body);
+      const expected =
+        entry.expected === 'valid' || entry.acceptedByDesign ? 200 : 400;
+      if (res.status !== expected) {
+        wrong.push(
+          `${entry.file}: ${res.status} ${res.body?.error?.message ?? ''}`,
+        );
+      } else if (expected === 400) {
+        expect(res.body.error.message).toMatch(
+          /^Invalid OpenLineage event: \S+/,
+        );
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
