@@ -52,6 +52,17 @@ export interface Config {
        */
       staleAfterSeconds?: number;
     };
+    /** The embedded pipeline runner (see the README, "Pipelines"). */
+    pipelines?: {
+      /** OpenLineage namespace of the runner's jobs. Default `backstage-data-mesh`. */
+      jobNamespace?: string;
+      /** Timeout of a run whose pipeline names none. Default 30. */
+      defaultTimeoutMinutes?: number;
+      /** A running run without a heartbeat for this long is marked interrupted. Default 120. */
+      staleAfterSeconds?: number;
+      /** How often scheduled pipelines are looked at. Default 30. */
+      dispatchFrequencySeconds?: number;
+    };
     /** OpenLineage ingestion and lineage graphs (see the README, "Lineage"). */
     lineage?: {
       /** Largest single event body, e.g. `2mb` (default). */

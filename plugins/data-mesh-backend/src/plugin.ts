@@ -20,10 +20,13 @@ import {
   agreementPermissionRules,
   DataPlatformProvider,
   dataPlatformProvidersExtensionPoint,
+  PipelineEngine,
+  pipelineEnginesExtensionPoint,
 } from '@backstage-data-mesh/plugin-data-mesh-node';
 import { AgreementStore } from './database/AgreementStore';
 import { DeploymentStore } from './database/DeploymentStore';
 import { LineageStore } from './database/LineageStore';
+import { PipelineStore } from './database/PipelineStore';
 import { AccessNotifier } from './service/access/AccessNotifier';
 import { AccessService } from './service/access/AccessService';
 import { GrantEnforcer } from './service/access/GrantEnforcer';
@@ -41,6 +44,10 @@ import { OpenLineageIngestor } from './service/lineage/OpenLineageIngestor';
 import { ProductDirectory } from './service/lineage/ProductDirectory';
 import { readLineageSettings } from './service/lineage/settings';
 import { createLineageRouter } from './service/lineageRouter';
+import { createPipelineRouter } from './service/pipelineRouter';
+import { PipelineRunner } from './service/pipelines/PipelineRunner';
+import { PipelineScheduler } from './service/pipelines/PipelineScheduler';
+import { readPipelineSettings } from './service/pipelines/settings';
 
 /**
  * The data-mesh backend plugin: the provisioning coordinator, its deployments API and the
@@ -61,6 +68,20 @@ export const dataMeshPlugin = createBackendPlugin({
             );
           }
           providers.set(provider.id, provider);
+        }
+      },
+    });
+
+    const engines = new Map<string, PipelineEngine>();
+    env.registerExtensionPoint(pipelineEnginesExtensionPoint, {
+      addEngine(...added) {
+        for (const engine of added) {
+          if (engines.has(engine.id)) {
+            throw new Error(
+              `Pipeline engine '${engine.id}' is registered twice`,
+            );
+          }
+          engines.set(engine.id, engine);
         }
       },
     });
@@ -229,6 +250,50 @@ export const dataMeshPlugin = createBackendPlugin({
           store: lineageStore,
           index: lineageIndex,
         });
+        const pipelineSettings = readPipelineSettings(
+          deps.config,
+          settings.defaultProvider,
+        );
+        const pipelineStore = await PipelineStore.create(deps.database);
+        const runner = new PipelineRunner({
+          store: pipelineStore,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          engines,
+          ingestor,
+          settings: pipelineSettings,
+          logger: deps.logger,
+          auditor: deps.auditor,
+        });
+        deps.lifecycle.addShutdownHook(() => runner.drain());
+        const failStaleRuns = async () => {
+          const stale = await pipelineStore.failStale(
+            new Date(Date.now() - pipelineSettings.staleAfterMs),
+            'Interrupted: the backend running this pipeline stopped; run it again (steps are transactions)',
+          );
+          if (stale > 0) {
+            deps.logger.warn(
+              `Marked ${stale} interrupted pipeline run(s) failed`,
+            );
+          }
+        };
+        await failStaleRuns();
+        const pipelineScheduler = new PipelineScheduler({
+          store: pipelineStore,
+          runner,
+          logger: deps.logger,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'data-mesh-pipelines-dispatch',
+          frequency: { seconds: pipelineSettings.dispatchFrequencySeconds },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 10 },
+          fn: async () => {
+            await failStaleRuns();
+            await pipelineScheduler.dispatch();
+          },
+        });
+
         // First: its routes parse bodies with their own (larger) limits.
         deps.httpRouter.use(
           createLineageRouter({
@@ -243,6 +308,15 @@ export const dataMeshPlugin = createBackendPlugin({
               maxNodes: lineageSettings.maxNodes,
             }),
             settings: lineageSettings,
+          }),
+        );
+        deps.httpRouter.use(
+          createPipelineRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            store: pipelineStore,
+            runner,
           }),
         );
         deps.httpRouter.use(

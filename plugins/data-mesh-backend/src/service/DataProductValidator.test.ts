@@ -130,6 +130,8 @@ describe('DataProductValidator', () => {
       classification: 'passed',
       'breaking-change': 'skipped',
       'upstream-deployed': 'warning',
+      // The example declares a pipeline (examples/xclusiv/products/sales-orders/pipeline).
+      pipeline: SALES.spec?.pipeline ? 'passed' : 'skipped',
     });
     expect(Object.keys(statuses(report))).toEqual([
       'schema',
@@ -141,6 +143,7 @@ describe('DataProductValidator', () => {
       'classification',
       'breaking-change',
       'upstream-deployed',
+      'pipeline',
     ]);
     for (const p of report.policies) {
       expect(p.title).toMatch(/^[A-Z].{10,}/);
@@ -564,6 +567,65 @@ describe('DataProductValidator', () => {
     });
   });
 
+  describe('pipeline', () => {
+    const step = {
+      name: 'load',
+      port: 'orders',
+      table: 'orders',
+      sql: 'SELECT 1 AS order_id',
+    };
+
+    it('passes a pipeline whose steps write tables of their ports', async () => {
+      const report = await setup().validate(
+        salesOrders(spec => {
+          spec.pipeline = {
+            schedule: '15 * * * *',
+            timeout: 'PT5M',
+            steps: [step],
+          };
+        }),
+      );
+      expect(policy(report, 'pipeline')).toEqual({
+        status: 'passed',
+        messages: [],
+      });
+    });
+
+    it('names a bad schedule, timeout and table', async () => {
+      const report = await setup().validate(
+        salesOrders(spec => {
+          spec.pipeline = {
+            schedule: 'every hour',
+            timeout: 'P1X',
+            steps: [step, { ...step, name: 'lines', table: 'orderz' }],
+          };
+        }),
+      );
+      expect(report.valid).toBe(false);
+      expect(policy(report, 'pipeline')).toEqual({
+        status: 'failed',
+        messages: [
+          `${REF} spec.pipeline.schedule: 'every hour' is not a cron expression (5 fields, e.g. '0 * * * *')`,
+          `${REF} spec.pipeline.timeout: 'P1X' is not an ISO 8601 duration such as PT10M`,
+          `${REF} spec.pipeline.steps[1].table: 'orderz' is not a table of output port 'orders' (orders, order_lines)`,
+        ],
+      });
+    });
+
+    it('refuses a step on a port the product does not have, in the schema policy', async () => {
+      const report = await setup().validate(
+        salesOrders(spec => {
+          spec.pipeline = { steps: [{ ...step, port: 'refunds' }] };
+        }),
+      );
+      expect(policy(report, 'schema').messages).toEqual([
+        expect.stringContaining(
+          "spec.pipeline.steps[0].port: 'refunds' is not an output port of this product (orders)",
+        ),
+      ]);
+    });
+  });
+
   describe('upstream-deployed', () => {
     it('warns about each upstream product that is not deployed', async () => {
       const { history, validate } = setup();
@@ -614,6 +676,7 @@ describe('DataProductValidator', () => {
       classification: 'skipped',
       'breaking-change': 'skipped',
       'upstream-deployed': 'skipped',
+      pipeline: 'skipped',
     });
     expect(policy(report, 'naming').messages).toEqual([
       'dataproduct:default/x: not checked before an unprovision',

@@ -3,6 +3,7 @@ import { classificationPolicy } from './classificationPolicy';
 import { contractsPolicy } from './contractsPolicy';
 import { domainExistsPolicy, ownerExistsPolicy } from './referenceExistsPolicy';
 import { namingPolicy } from './namingPolicy';
+import { pipelinePolicy } from './pipelinePolicy';
 import { providerValidatePolicy } from './providerValidatePolicy';
 import { schemaPolicy } from './schemaPolicy';
 import { Policy } from './types';
@@ -19,6 +20,7 @@ export const governancePolicies: readonly Policy[] = [
   classificationPolicy,
   breakingChangePolicy,
   upstreamDeployedPolicy,
+  pipelinePolicy,
 ];
 
 export type {
