@@ -1,7 +1,8 @@
 /**
  * The built-in data platform provider of Backstage Data Mesh: one schema per data product, roles
  * per product and output port, tables from ODCS contracts, grants from access agreements. Runs on
- * an embedded PGlite by default and on a PostgreSQL server in production.
+ * an embedded PGlite by default and on a PostgreSQL server in production. Its pipeline engine runs
+ * products' SQL steps in the same warehouse, under the product's role.
  *
  * @packageDocumentation
  */
@@ -11,6 +12,12 @@ export { PostgresProvider } from './provider/PostgresProvider';
 export type { PostgresProviderOptions } from './provider/PostgresProvider';
 export type { PrincipalMappingOptions } from './provider/principals';
 export { PgliteSqlClient, PgSqlClient } from './provider/sql';
-export type { SqlClient, SqlExecutor } from './provider/sql';
+export type {
+  SqlClient,
+  SqlExecutor,
+  TransactionOptions,
+} from './provider/sql';
+export { PostgresPipelineEngine } from './pipeline/PostgresPipelineEngine';
+export type { PostgresPipelineEngineOptions } from './pipeline/PostgresPipelineEngine';
 export { createSqlClient, readPostgresProviderConfig } from './config';
 export type { PostgresProviderConfig } from './config';

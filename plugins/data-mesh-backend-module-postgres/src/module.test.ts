@@ -7,6 +7,8 @@ import { ConfigReader } from '@backstage/config';
 import {
   DataPlatformProvider,
   dataPlatformProvidersExtensionPoint,
+  PipelineEngine,
+  pipelineEnginesExtensionPoint,
 } from '@backstage-data-mesh/plugin-data-mesh-node';
 import { readPostgresProviderConfig } from './config';
 import { dataMeshModulePostgres } from './module';
@@ -15,15 +17,19 @@ import { exampleRequest } from './__testUtils__/examples';
 describe('dataMeshModulePostgres', () => {
   jest.setTimeout(120_000);
 
-  it('registers the provider with the data-mesh plugin, PGlite in the configured data dir', async () => {
+  it('registers the provider and the pipeline engine with the data-mesh plugin, sharing one PGlite in the configured data dir', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'data-mesh-module-'));
     const providers: DataPlatformProvider[] = [];
+    const engines: PipelineEngine[] = [];
     // Stands in for the data-mesh backend plugin, which owns the extension point.
     const dataMesh = createBackendPlugin({
       pluginId: 'data-mesh',
       register(env) {
         env.registerExtensionPoint(dataPlatformProvidersExtensionPoint, {
           addProvider: (...p) => providers.push(...p),
+        });
+        env.registerExtensionPoint(pipelineEnginesExtensionPoint, {
+          addEngine: (...e) => engines.push(...e),
         });
         env.registerInit({ deps: {}, async init() {} });
       },
@@ -45,6 +51,10 @@ describe('dataMeshModulePostgres', () => {
       expect(providers.map(p => [p.id, p.title])).toEqual([
         ['postgres', 'PostgreSQL'],
       ]);
+      expect(engines.map(e => e.id)).toEqual(['postgres']);
+      // One client: a PGlite data dir may only be opened once.
+      const clientOf = (o: unknown) => (o as { client: unknown }).client;
+      expect(clientOf(engines[0])).toBe(clientOf(providers[0]));
       const validation = await providers[0].validate(
         exampleRequest('sales-orders', 'orders'),
       );
@@ -59,11 +69,15 @@ describe('dataMeshModulePostgres', () => {
 
   it('registers nothing when disabled', async () => {
     const providers: DataPlatformProvider[] = [];
+    const engines: PipelineEngine[] = [];
     const dataMesh = createBackendPlugin({
       pluginId: 'data-mesh',
       register(env) {
         env.registerExtensionPoint(dataPlatformProvidersExtensionPoint, {
           addProvider: (...p) => providers.push(...p),
+        });
+        env.registerExtensionPoint(pipelineEnginesExtensionPoint, {
+          addEngine: (...e) => engines.push(...e),
         });
         env.registerInit({ deps: {}, async init() {} });
       },
@@ -78,6 +92,7 @@ describe('dataMeshModulePostgres', () => {
       ],
     });
     expect(providers).toEqual([]);
+    expect(engines).toEqual([]);
     await backend.stop();
   });
 });

@@ -2,13 +2,17 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { dataPlatformProvidersExtensionPoint } from '@backstage-data-mesh/plugin-data-mesh-node';
+import {
+  dataPlatformProvidersExtensionPoint,
+  pipelineEnginesExtensionPoint,
+} from '@backstage-data-mesh/plugin-data-mesh-node';
 import { createSqlClient, readPostgresProviderConfig } from './config';
+import { PostgresPipelineEngine } from './pipeline/PostgresPipelineEngine';
 import { PostgresProvider } from './provider/PostgresProvider';
 
 /**
- * Adds the built-in PostgreSQL provider (embedded PGlite by default, a server in production) to
- * the data-mesh backend.
+ * Adds the built-in PostgreSQL provider (embedded PGlite by default, a server in production) and
+ * its pipeline engine, which runs SQL steps in the same warehouse, to the data-mesh backend.
  * @public
  */
 export const dataMeshModulePostgres = createBackendModule({
@@ -18,17 +22,19 @@ export const dataMeshModulePostgres = createBackendModule({
     registerInit({
       deps: {
         providers: dataPlatformProvidersExtensionPoint,
+        engines: pipelineEnginesExtensionPoint,
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         lifecycle: coreServices.lifecycle,
       },
-      async init({ providers, config, logger, lifecycle }) {
+      async init({ providers, engines, config, logger, lifecycle }) {
         const settings = readPostgresProviderConfig(config);
         if (!settings.enabled) {
           logger.info('PostgreSQL data platform provider disabled by config');
           return;
         }
-        // The client connects (or opens the PGlite data dir) on first use, not at startup.
+        // One client for both: the client connects (or opens the PGlite data dir) on first use,
+        // not at startup, and PGlite may only be opened once per data dir.
         const client = createSqlClient(settings);
         lifecycle.addShutdownHook(() => client.close());
         providers.addProvider(
@@ -40,12 +46,20 @@ export const dataMeshModulePostgres = createBackendModule({
             principals: settings.principals,
           }),
         );
+        engines.addEngine(
+          new PostgresPipelineEngine({
+            client,
+            publicHost: settings.publicHost,
+            publicPort: settings.publicPort,
+            principals: settings.principals,
+          }),
+        );
         logger.info(
           settings.mode === 'server'
-            ? `PostgreSQL data platform provider: server ${
+            ? `PostgreSQL data platform provider and pipeline engine: server ${
                 settings.publicHost ?? ''
               }`
-            : `PostgreSQL data platform provider: embedded PGlite in ${settings.dataDir}`,
+            : `PostgreSQL data platform provider and pipeline engine: embedded PGlite in ${settings.dataDir}`,
         );
       },
     });

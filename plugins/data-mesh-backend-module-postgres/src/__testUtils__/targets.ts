@@ -42,9 +42,22 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Whether the process that created a `dm_pg_test_<pid>_<time>` database is still running. */
+function ownerAlive(database: string): boolean {
+  const pid = Number(/^dm_pg_test_(\d+)_/.exec(database)?.[1]);
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Roles are cluster-wide on a server (a dropped database does not drop them), so the roles a test
- * creates are dropped by name before and after it.
+ * creates are dropped by name before and after it. Suites that run at the same time (Jest
+ * workers) must therefore provision products of their own.
  */
 export async function startTarget(
   name: TargetName,
@@ -79,11 +92,12 @@ export async function startTarget(
       Promise.resolve() as Promise<unknown>,
     );
   await admin(async c => {
-    // Leftovers of an interrupted run hold the roles; they go first.
+    // Leftovers of an interrupted run hold the roles; they go first. The databases of suites
+    // running right now in other Jest workers (their pid is alive) are left alone.
     const { rows } = await c.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE datname LIKE 'dm\\_pg\\_test\\_%'`,
     );
-    for (const row of rows) {
+    for (const row of rows.filter(r => !ownerAlive(r.datname))) {
       await c.query(
         `DROP DATABASE IF EXISTS ${c.escapeIdentifier(
           row.datname,

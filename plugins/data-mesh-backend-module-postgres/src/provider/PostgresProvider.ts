@@ -21,7 +21,6 @@ import {
   lockSchema,
   readMembers,
   readSchema,
-  existingRoles,
   roleExists,
 } from './catalog';
 import { ident, qualified } from './identifiers';
@@ -31,6 +30,7 @@ import {
   DesiredTable,
   PortModel,
 } from './model';
+import { createMissingPrincipalRoles } from './principalRoles';
 import { PrincipalMapper, PrincipalMappingOptions } from './principals';
 import { SqlClient, SqlExecutor } from './sql';
 
@@ -299,19 +299,13 @@ export class PostgresProvider implements DataPlatformProvider {
         const members = new Set(
           (await readMembers(tx, model.readerRole)).map(m => m.name),
         );
-        const existing = await existingRoles(tx, [...desired.keys()]);
+        const created = await createMissingPrincipalRoles(tx, desired, sql =>
+          run.exec(tx, sql, 'acl'),
+        );
         // Grants that hold are counted, not listed: a port may have thousands.
         let unchanged = 0;
         for (const [role, principal] of desired) {
-          if (!existing.has(role)) {
-            // Logins (passwords, certificates, an identity provider) are the platform's job; the
-            // role only carries the grant, and its comment lets listGrants name the principal.
-            await run.exec(tx, `CREATE ROLE ${ident(role)} NOLOGIN`, 'acl');
-            await run.exec(
-              tx,
-              `COMMENT ON ROLE ${ident(role)} IS ${comment(principal)}`,
-              'acl',
-            );
+          if (created.has(role)) {
             run.resource('role', role, 'created', `principal ${principal}`);
           }
           const name = `${role} → ${model.readerRole}`;

@@ -1,5 +1,18 @@
-import { Pool, PoolConfig } from 'pg';
-import { SqlClient, SqlExecutor } from './SqlClient';
+import { Pool, PoolConfig, QueryConfig } from 'pg';
+import { SqlClient, SqlExecutor, TransactionOptions } from './SqlClient';
+
+/**
+ * With parameters (even none), the extended protocol: one statement only. `queryMode` is read by
+ * pg's Query (pg 8.12+) but is not in @types/pg.
+ */
+function queryConfig(
+  text: string,
+  params: unknown[] | undefined,
+): QueryConfig & { queryMode?: 'extended' } {
+  return params === undefined
+    ? { text }
+    : { text, values: params, queryMode: 'extended' };
+}
 
 /** A PostgreSQL server through a `pg` connection pool. @public */
 export class PgSqlClient implements SqlClient {
@@ -14,20 +27,39 @@ export class PgSqlClient implements SqlClient {
     text: string,
     params?: unknown[],
   ): Promise<R[]> {
-    return (await this.pool.query<R>(text, params)).rows;
+    return (await this.pool.query<R>(queryConfig(text, params))).rows;
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    fn: (tx: SqlExecutor) => Promise<T>,
+    options: TransactionOptions = {},
+  ): Promise<T> {
     const client = await this.pool.connect();
+    const { signal } = options;
     let broken: Error | undefined;
+    let cancelling: Promise<unknown> | undefined;
+    let onAbort: (() => void) | undefined;
     try {
       await client.query('BEGIN');
+      if (signal) {
+        // Cancelling needs the backend's pid and a second connection (the pool's).
+        const [{ pid }] = (
+          await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
+        ).rows;
+        onAbort = () => {
+          cancelling ??= this.pool
+            .query('SELECT pg_cancel_backend($1)', [pid])
+            .catch(() => undefined);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        if (signal.aborted) onAbort();
+      }
       const result = await fn({
         async query<R extends Record<string, unknown>>(
           text: string,
           params?: unknown[],
         ) {
-          return (await client.query<R>(text, params)).rows;
+          return (await client.query<R>(queryConfig(text, params))).rows;
         },
       });
       await client.query('COMMIT');
@@ -39,6 +71,12 @@ export class PgSqlClient implements SqlClient {
       });
       throw error;
     } finally {
+      if (signal && onAbort) signal.removeEventListener('abort', onAbort);
+      if (cancelling) {
+        // A cancel still on its way must not hit the next user of the connection: drop it.
+        await cancelling;
+        broken ??= new Error('transaction cancelled');
+      }
       client.release(broken);
     }
   }

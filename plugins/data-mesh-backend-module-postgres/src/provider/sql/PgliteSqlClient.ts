@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { SqlClient, SqlExecutor } from './SqlClient';
+import { SqlClient, SqlExecutor, TransactionOptions } from './SqlClient';
 
 /**
  * PostgreSQL compiled to WebAssembly, in this process, persisted in `dataDir`. Opened on first
@@ -44,7 +44,14 @@ export class PgliteSqlClient implements SqlClient {
     return (await db.query<R>(text, params)).rows;
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  /**
+   * PGlite runs in this thread: a running statement cannot be cancelled, so `options.signal` is
+   * left to the caller to check between statements.
+   */
+  async transaction<T>(
+    fn: (tx: SqlExecutor) => Promise<T>,
+    _options?: TransactionOptions,
+  ): Promise<T> {
     const db = await this.open();
     return db.transaction(async tx =>
       fn({

@@ -1,3 +1,3 @@
-export type { SqlClient, SqlExecutor } from './SqlClient';
+export type { SqlClient, SqlExecutor, TransactionOptions } from './SqlClient';
 export { PgliteSqlClient } from './PgliteSqlClient';
 export { PgSqlClient } from './PgSqlClient';
