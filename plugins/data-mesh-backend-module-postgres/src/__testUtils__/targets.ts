@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { PgliteSqlClient, PgSqlClient, SqlClient } from '../provider/sql';
-import { openNativePglite } from '../testUtils';
+import { lockWarehouseServer, openNativePglite } from '../testUtils';
 
 // Every integration test runs against an embedded PGlite and a real PostgreSQL server.
 // ./scripts/test starts the server and exports this variable (superuser datamesh_test).
@@ -82,6 +82,9 @@ export async function startTarget(
     };
   }
 
+  const release = await lockWarehouseServer(
+    withDatabase(process.env[SERVER_ENV]!, 'postgres'),
+  );
   const database = `dm_pg_test_${process.pid}_${Date.now()}`;
   const dropRoles = (c: Client) =>
     roles.reduce(
@@ -128,6 +131,7 @@ export async function startTarget(
         );
         await dropRoles(c);
       });
+      await release();
     },
   };
 }

@@ -5,3 +5,4 @@
  */
 
 export { openNativePglite } from './openNativePglite';
+export { lockWarehouseServer } from './lockWarehouseServer';

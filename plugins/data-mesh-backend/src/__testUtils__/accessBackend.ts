@@ -1,6 +1,7 @@
-// A backend for the access tests, with the real parts: the catalogue (XclusiV examples), the
-// permission backend with the data-mesh policy, the notifications backend, the data-mesh
-// plugin with the PostgreSQL provider on a PGlite or PostgreSQL-server warehouse, and the
+// A backend for the access, lineage and pipeline tests, with the real parts: the catalogue
+// (XclusiV examples), the permission backend with the data-mesh policy, the notifications
+// backend, the data-mesh plugin with the PostgreSQL provider and pipeline engine on a PGlite or
+// PostgreSQL-server warehouse, and the
 // plugins' databases on SQLite or the PostgreSQL server. Only sign-in is mocked: mock tokens
 // carry the user, and `userInfo` answers what the sign-in resolver would put in the token.
 import path from 'node:path';
@@ -24,10 +25,14 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import catalogModuleDataMesh from '@backstage-data-mesh/plugin-catalog-backend-module-data-mesh';
 import permissionModuleDataMeshPolicy from '@backstage-data-mesh/plugin-permission-backend-module-data-mesh-policy';
 import {
+  PostgresPipelineEngine,
   PostgresProvider,
   SqlClient,
 } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
-import { dataPlatformProvidersExtensionPoint } from '@backstage-data-mesh/plugin-data-mesh-node';
+import {
+  dataPlatformProvidersExtensionPoint,
+  pipelineEnginesExtensionPoint,
+} from '@backstage-data-mesh/plugin-data-mesh-node';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
 import request from 'supertest';
@@ -137,12 +142,16 @@ export async function startAccessBackend(options: {
       env.registerInit({
         deps: {
           providers: dataPlatformProvidersExtensionPoint,
+          engines: pipelineEnginesExtensionPoint,
           database: coreServices.database,
           scheduler: coreServices.scheduler,
         },
         async init(deps) {
           deps.providers.addProvider(
             new PostgresProvider({ client: options.warehouse }),
+          );
+          deps.engines.addEngine(
+            new PostgresPipelineEngine({ client: options.warehouse }),
           );
           db = await deps.database.getClient();
           scheduler = deps.scheduler;

@@ -1,14 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {
-  PgliteSqlClient,
-  PgSqlClient,
-  SqlClient,
-} from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
-import { openNativePglite } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres/testUtils';
+import { SqlClient } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { Client } from 'pg';
 import request from 'supertest';
 import {
   AccessBackend,
@@ -16,6 +7,10 @@ import {
   startAccessBackend,
   user,
 } from '../../__testUtils__/accessBackend';
+import {
+  WarehouseSetup,
+  warehouseSetups,
+} from '../../__testUtils__/warehouseSetups';
 
 // The access workflow through its REST API, in a backend with the real catalogue, permission
 // framework (the data-mesh policy), notifications and warehouse: the development setup (SQLite,
@@ -23,115 +18,22 @@ import {
 
 jest.setTimeout(300_000);
 
-const SERVER_ENV = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
 const SALES_ORDERS = 'dataproduct:default/sales-orders';
 const STORE_INVENTORY = 'dataproduct:default/store-inventory';
 const SEGMENTS = 'dataproduct:default/customer-segments';
 const LENA_ROLE = 'dm_user_lena_analyst';
 const MARKETING_ROLE = 'dm_group_marketing_team';
 
-function withDatabase(connectionString: string, database: string) {
-  const url = new URL(connectionString);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function onServer<T>(fn: (c: Client) => Promise<T>) {
-  const client = new Client({
-    connectionString: withDatabase(process.env[SERVER_ENV]!, 'postgres'),
-  });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-interface Setup {
-  name: string;
-  start(): Promise<{
-    warehouse: SqlClient;
-    database?: { client: string; connection: string; prefix?: string };
-    cleanup(): Promise<void>;
-  }>;
-}
-
-const PREFIX = `dm_access_${process.pid}_`;
-const setups: Setup[] = [
-  {
-    name: 'SQLite + PGlite',
-    async start() {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dm-access-'));
-      const warehouse = new PgliteSqlClient(dir, openNativePglite);
-      return {
-        warehouse,
-        cleanup: async () => {
-          await warehouse.close();
-          fs.rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-];
-if (process.env[SERVER_ENV]) {
-  setups.push({
-    name: 'PostgreSQL + PostgreSQL warehouse',
-    async start() {
-      const warehouseDb = `${PREFIX}warehouse`;
-      const dropAll = () =>
-        onServer(async c => {
-          const { rows } = await c.query(
-            `SELECT datname FROM pg_database WHERE datname LIKE 'dm\\_access\\_%'`,
-          );
-          for (const row of rows) {
-            await c.query(
-              `DROP DATABASE IF EXISTS ${c.escapeIdentifier(
-                row.datname,
-              )} WITH (FORCE)`,
-            );
-          }
-          // Roles are cluster-wide: the ones these tests create go too.
-          const roles = await c.query(
-            `SELECT rolname FROM pg_roles WHERE rolname LIKE 'dm\\_%' OR rolname LIKE 'sales\\_orders\\_%' OR rolname LIKE 'store\\_inventory\\_%' OR rolname LIKE 'customer\\_segments\\_%' OR rolname = 'intruder'`,
-          );
-          for (const row of roles.rows) {
-            await c
-              .query(`DROP OWNED BY ${c.escapeIdentifier(row.rolname)}`)
-              .catch(() => undefined);
-            await c
-              .query(`DROP ROLE IF EXISTS ${c.escapeIdentifier(row.rolname)}`)
-              .catch(() => undefined);
-          }
-        });
-      await dropAll();
-      await onServer(c =>
-        c.query(`CREATE DATABASE ${c.escapeIdentifier(warehouseDb)}`),
-      );
-      const warehouse = new PgSqlClient({
-        connectionString: withDatabase(process.env[SERVER_ENV]!, warehouseDb),
-      });
-      const url = new URL(process.env[SERVER_ENV]!);
-      return {
-        warehouse,
-        database: {
-          client: 'pg',
-          connection: {
-            host: url.hostname,
-            port: Number(url.port || 5432),
-            user: decodeURIComponent(url.username),
-            password: decodeURIComponent(url.password),
-          } as any,
-          prefix: PREFIX,
-        },
-        cleanup: async () => {
-          await warehouse.close();
-          await dropAll();
-        },
-      };
-    },
-  });
-}
+const setups = warehouseSetups({
+  prefix: 'dm_access_',
+  rolePatterns: [
+    'dm\\_%',
+    'sales\\_orders\\_%',
+    'store\\_inventory\\_%',
+    'customer\\_segments\\_%',
+    'intruder',
+  ],
+});
 
 describe.each(setups.map(s => [s.name, s]))('access on %s', (_name, setup) => {
   let backend: AccessBackend;
@@ -139,7 +41,7 @@ describe.each(setups.map(s => [s.name, s]))('access on %s', (_name, setup) => {
   let cleanup: () => Promise<void>;
 
   beforeAll(async () => {
-    const started = await (setup as Setup).start();
+    const started = await (setup as WarehouseSetup).start();
     warehouse = started.warehouse;
     cleanup = started.cleanup;
     backend = await startAccessBackend({
