@@ -13,6 +13,21 @@ export interface Config {
       catalogWaitSeconds?: number;
       /** How long the provision and unprovision actions follow a deployment. Default 1800. */
       deploymentTimeoutSeconds?: number;
+      /**
+       * The warehouse that `data-mesh:product:generate` writes into each contract's `servers`
+       * entry (`type: postgres`, `schema: <product name with - as _>`), which names the
+       * product's datasets in lineage. Defaults: localhost, 5432, warehouse.
+       */
+      warehouse?: {
+        /** Host consumers connect to. Default `localhost`. */
+        host?: string;
+        /** Default 5432. */
+        port?: number;
+        /** Default `warehouse`. */
+        database?: string;
+        /** `servers[].environment` (e.g. `prod`); omitted when unset. */
+        environment?: string;
+      };
     };
   };
 }

@@ -249,7 +249,7 @@ describe('data-mesh backend', () => {
         ],
         [
           'INFO',
-          'Policies passed: schema, contracts, provider-validate, owner-exists, domain-exists, naming, classification',
+          'Policies passed: schema, contracts, provider-validate, owner-exists, domain-exists, naming, classification, pipeline',
         ],
         [
           'INFO',
@@ -470,6 +470,7 @@ describe('data-mesh backend', () => {
         ['classification', 'passed'],
         ['breaking-change', 'skipped'],
         ['upstream-deployed', 'warning'],
+        ['pipeline', 'passed'],
       ]);
 
       // Without its contract in the request, it is looked for in the catalog, where it is not.

@@ -52,8 +52,18 @@ export const scaffolderModuleDataMesh = createBackendModule({
             (settings?.getOptionalNumber('deploymentTimeoutSeconds') ?? 1800) *
             1000,
         };
+        const warehouse = settings?.getOptionalConfig('warehouse');
         scaffolder.addActions(
-          createGenerateProductAction({ publisher }),
+          createGenerateProductAction({
+            publisher,
+            catalog,
+            warehouse: {
+              host: warehouse?.getOptionalString('host'),
+              port: warehouse?.getOptionalNumber('port'),
+              database: warehouse?.getOptionalString('database'),
+              environment: warehouse?.getOptionalString('environment'),
+            },
+          }),
           createValidateProductAction({ client }),
           createProvisionProductAction(deployOptions),
           createUnprovisionProductAction(deployOptions),

@@ -125,10 +125,39 @@ describe('the data-product template', () => {
       fs.readFileSync(path.join(published, 'README.md'), 'utf8'),
     ).toContain('- `hourly-visits`: Visitors per store and hour.');
 
-    // The catalogue has it, with its contract.
+    // Its pipeline: one step per port, its SQL in pipeline/, next to the skeleton's README.
+    expect(fs.readdirSync(path.join(published, 'pipeline')).sort()).toEqual([
+      'README.md',
+      'load-hourly-visits.sql',
+    ]);
+    const stepSql = fs.readFileSync(
+      path.join(published, 'pipeline', 'load-hourly-visits.sql'),
+      'utf8',
+    );
+    expect(
+      fs.readFileSync(path.join(published, 'pipeline', 'README.md'), 'utf8'),
+    ).toContain('The product has no input ports');
+
+    // The catalogue has it, with its contract, and the step's SQL read from its file.
     const product = await waitForEntity('dataproduct:default/store-footfall');
     expect(product.spec.owner).toBe('group:default/stores-team');
-    await waitForEntity('api:default/store-footfall.hourly-visits');
+    expect(product.spec.pipeline).toEqual({
+      schedule: '0 * * * *',
+      steps: [
+        {
+          name: 'load-hourly-visits',
+          description: 'Loads hourly_visits of output port hourly-visits.',
+          port: 'hourly-visits',
+          table: 'hourly_visits',
+          mode: 'replace',
+          sql: stepSql,
+        },
+      ],
+    });
+    const contract = await waitForEntity(
+      'api:default/store-footfall.hourly-visits',
+    );
+    expect(contract.spec.definition).toContain('schema: store_footfall');
 
     // The warehouse has its schema, table, columns and roles.
     expect(await columns('store_footfall', 'hourly_visits')).toEqual([
@@ -140,6 +169,14 @@ describe('the data-product template', () => {
       `SELECT rolname FROM pg_roles WHERE rolname LIKE 'store\\_footfall\\_%' ORDER BY rolname`,
     );
     expect(roles.length).toBeGreaterThanOrEqual(2);
+
+    // The step's SQL runs against the provisioned table, as the engine wraps it (no rows yet).
+    const list = 'store_id, hour, visitors';
+    expect(
+      await warehouse.query(
+        `WITH inserted AS (INSERT INTO store_footfall.hourly_visits (${list}) SELECT ${list} FROM (\n${stepSql}\n) s RETURNING 1) SELECT count(*)::int AS n FROM inserted`,
+      ),
+    ).toEqual([{ n: 0 }]);
 
     // The deployment is recorded, and its log reached the task.
     const deployments = await request(backend.server)
@@ -192,6 +229,64 @@ describe('the data-product template', () => {
     expect(run.log).toMatch(/owner/i);
     const product = await waitForEntity('dataproduct:default/store-footfall');
     expect(product.spec.owner).toBe('group:default/stores-team');
+  });
+
+  it("generates a pipeline reading the first input port's table, learnt from its contract in the catalogue", async () => {
+    const run = await runTemplate(
+      values({
+        name: 'footfall-report',
+        type: 'consumerAligned',
+        inputPorts: [
+          {
+            dataProduct: 'dataproduct:default/store-footfall',
+            outputPort: 'hourly-visits',
+            contractId: 'store-footfall.hourly-visits',
+          },
+        ],
+        outputPorts: [
+          {
+            name: 'busiest-hours',
+            columns: [
+              { name: 'store_id', type: 'string', primaryKey: true },
+              { name: 'visitors', type: 'integer' },
+              { name: 'order', type: 'integer' },
+            ],
+          },
+        ],
+        slo: { frequency: 'daily' },
+      }),
+    );
+    expect({ status: run.status, log: run.log }).toMatchObject({
+      status: 'completed',
+    });
+    const sql = fs.readFileSync(
+      path.join(
+        publishDir,
+        'footfall-report',
+        'pipeline',
+        'load-busiest-hours.sql',
+      ),
+      'utf8',
+    );
+    expect(sql.split('\n').filter(l => !l.startsWith('--'))).toEqual([
+      'SELECT',
+      '  store_id,',
+      '  visitors,',
+      '  NULL::bigint AS "order"',
+      'FROM store_footfall.hourly_visits',
+      '',
+    ]);
+    const product = await waitForEntity('dataproduct:default/footfall-report');
+    expect(product.spec.pipeline.schedule).toBe('0 2 * * *');
+    expect(product.spec.pipeline.steps[0].sql).toBe(sql);
+
+    // It reads the upstream table's rows (the one inserted above), run as the engine wraps it.
+    const list = 'store_id, visitors, "order"';
+    expect(
+      await warehouse.query(
+        `INSERT INTO footfall_report.busiest_hours (${list}) SELECT ${list} FROM (\n${sql}\n) s RETURNING store_id, visitors::int AS visitors`,
+      ),
+    ).toEqual([{ store_id: 's1', visitors: 42 }]);
   });
 
   it('keeps hostile text as text and refuses unsafe names with the field in the error', async () => {

@@ -410,6 +410,7 @@ describe('DataProductValidator', () => {
       const entity = salesOrders(spec => {
         spec.outputPorts[0].name = '1st-orders';
         spec.inputPorts[1].name = '2nd-web-orders';
+        for (const step of spec.pipeline?.steps ?? []) step.port = '1st-orders';
       });
       const report = await setup({
         governance: { naming: { contractIdMatchesPort: false } },

@@ -22,7 +22,21 @@ export function exampleContractFiles(): string[] {
   );
 }
 
-/** Every entity in examples/, with the file it came from. */
+/** `{ $text: ./file }` placeholders replaced by the file's text, as the catalogue does. */
+function resolveText(value: unknown, dir: string): unknown {
+  if (Array.isArray(value)) return value.map(v => resolveText(v, dir));
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (keys.length === 1 && typeof record.$text === 'string') {
+      return fs.readFileSync(path.resolve(dir, record.$text), 'utf8');
+    }
+    return Object.fromEntries(keys.map(k => [k, resolveText(record[k], dir)]));
+  }
+  return value;
+}
+
+/** Every entity in examples/, with the file it came from and its `$text` placeholders read. */
 export function exampleEntities(): Array<{ file: string; entity: Entity }> {
   return walk(
     path.join(REPO_ROOT, 'examples'),
@@ -31,7 +45,7 @@ export function exampleEntities(): Array<{ file: string; entity: Entity }> {
     .flatMap(file =>
       parseAllDocuments(fs.readFileSync(file, 'utf8')).map(doc => ({
         file: path.relative(REPO_ROOT, file),
-        entity: doc.toJS() as Entity,
+        entity: resolveText(doc.toJS(), path.dirname(file)) as Entity,
       })),
     )
     .filter(({ entity }) => entity && typeof entity.kind === 'string');

@@ -14,7 +14,7 @@ export type PipelineStepStatus =
 /** One step of a run. @public */
 export interface PipelineRunStep {
   name: string;
-  /** The table written, `<schema>.<table>`. */
+  /** The dataset written, by its OpenLineage name, e.g. `warehouse.sales_orders.orders`. */
   output?: string;
   status: PipelineStepStatus;
   startedAt?: string;

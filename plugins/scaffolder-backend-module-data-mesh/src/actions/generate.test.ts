@@ -2,16 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   createMockDirectory,
+  mockCredentials,
   mockServices,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { JsonValue } from '@backstage/types';
 import {
   DATA_MESH_API_VERSION,
   DATA_PRODUCT_KIND,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { LocalPublisher } from '../service/LocalPublisher';
 import {
   generateProduct,
@@ -19,6 +21,8 @@ import {
   readProduct,
 } from '../service/productFiles';
 import { createGenerateProductAction } from './generate';
+
+const SOFIA = mockCredentials.user('user:default/sofia.rossi');
 
 const input: ProductInput = {
   name: 'store-footfall',
@@ -47,6 +51,62 @@ const input: ProductInput = {
 const CATALOG_INFO = 'catalog-info.yaml';
 const HOURLY = 'contracts/store-footfall.hourly-visits.odcs.yaml';
 const DAILY = 'contracts/store-footfall.daily-visits.odcs.yaml';
+const HOURLY_SQL = 'pipeline/load-hourly-visits.sql';
+const DAILY_SQL = 'pipeline/load-daily-visits.sql';
+const ALL = [CATALOG_INFO, DAILY, HOURLY, DAILY_SQL, HOURLY_SQL].sort();
+
+/** The contract of the upstream port, as the catalogue holds it (an `odcs` API entity). */
+const ENTRANCES_CONTRACT = {
+  apiVersion: 'v3.1.0',
+  kind: 'DataContract',
+  id: 'door-sensors.entrances',
+  version: '1.0.0',
+  status: 'active',
+  servers: [
+    {
+      server: 'warehouse',
+      type: 'postgres',
+      host: 'localhost',
+      port: 5432,
+      database: 'warehouse',
+      schema: 'door_sensors',
+    },
+  ],
+  schema: [
+    {
+      name: 'entrances',
+      physicalType: 'table',
+      properties: [
+        { name: 'store_id', logicalType: 'string', physicalType: 'varchar(8)' },
+        { name: 'counted_at', logicalType: 'timestamp' },
+      ],
+    },
+  ],
+};
+
+function contractEntity(definition: JsonValue): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'API',
+    metadata: { name: 'door-sensors.entrances', namespace: 'default' },
+    spec: {
+      type: 'odcs',
+      lifecycle: 'production',
+      owner: 'group:default/stores-team',
+      definition,
+    },
+  };
+}
+
+const withInput = {
+  inputPorts: [
+    {
+      dataProduct: 'dataproduct:default/door-sensors',
+      outputPort: 'entrances',
+      contractId: 'door-sensors.entrances',
+    },
+  ],
+};
 
 describe('data-mesh:product:generate', () => {
   const root = createMockDirectory();
@@ -58,12 +118,19 @@ describe('data-mesh:product:generate', () => {
   });
 
   function context(extra: Record<string, unknown> = {}) {
-    return createMockActionContext({
-      input: { ...input, ...extra } as any,
-      workspacePath: workspace(),
-      logger: mockServices.logger.mock(),
-    });
+    return {
+      ...createMockActionContext({
+        input: { ...input, ...extra } as any,
+        workspacePath: workspace(),
+        logger: mockServices.logger.mock(),
+      }),
+      // createMockActionContext does not forward getInitiatorCredentials.
+      getInitiatorCredentials: async () => SOFIA,
+    };
   }
+
+  const contentOf = (file: string) =>
+    fs.readFileSync(path.join(workspace(), file), 'utf8');
 
   /** Every file below `dir`, relative to it, sorted. */
   function filesIn(dir: string): string[] {
@@ -78,7 +145,7 @@ describe('data-mesh:product:generate', () => {
     const ctx = context();
     await createGenerateProductAction({}).handler(ctx);
 
-    expect(filesIn(workspace())).toEqual([CATALOG_INFO, DAILY, HOURLY].sort());
+    expect(filesIn(workspace())).toEqual(ALL);
     // What is on disk is exactly what generateProduct produces, and reads back as the product.
     const expected = generateProduct(input);
     for (const file of expected.files) {
@@ -113,8 +180,22 @@ describe('data-mesh:product:generate', () => {
       CATALOG_INFO,
       HOURLY,
       DAILY,
+      HOURLY_SQL,
+      DAILY_SQL,
     ]);
     expect(ctx.logger.info).toHaveBeenCalledWith(`wrote ${CATALOG_INFO}`);
+    expect(ctx.logger.info).toHaveBeenCalledWith(`wrote ${HOURLY_SQL}`);
+    // The pipeline's steps read their SQL files, which exist beside catalog-info.yaml.
+    const [entity] = parseAllDocuments(contentOf(CATALOG_INFO)).map(d =>
+      d.toJSON(),
+    );
+    expect(entity.spec.pipeline).toMatchObject({
+      steps: [
+        { name: 'load-hourly-visits', sql: { $text: `./${HOURLY_SQL}` } },
+        { name: 'load-daily-visits', sql: { $text: `./${DAILY_SQL}` } },
+      ],
+    });
+    expect(contentOf(HOURLY_SQL)).toMatch(/\nWHERE false\n$/);
   });
 
   it('writes under targetPath, and logs paths relative to the workspace', async () => {
@@ -122,13 +203,15 @@ describe('data-mesh:product:generate', () => {
     await createGenerateProductAction({}).handler(ctx);
 
     expect(filesIn(workspace())).toEqual(
-      [CATALOG_INFO, DAILY, HOURLY].map(f => `repo/product/${f}`).sort(),
+      ALL.map(f => `repo/product/${f}`).sort(),
     );
     // Outputs stay relative to the product folder.
     expect(ctx.output).toHaveBeenCalledWith('files', [
       CATALOG_INFO,
       HOURLY,
       DAILY,
+      HOURLY_SQL,
+      DAILY_SQL,
     ]);
     expect(ctx.logger.info).toHaveBeenCalledWith(
       `wrote ${path.join('repo', 'product', HOURLY)}`,
@@ -139,7 +222,7 @@ describe('data-mesh:product:generate', () => {
     const ctx = { ...context(), isDryRun: true };
     await createGenerateProductAction({}).handler(ctx);
 
-    expect(filesIn(workspace())).toEqual([CATALOG_INFO, DAILY, HOURLY].sort());
+    expect(filesIn(workspace())).toEqual(ALL);
     expect(ctx.output).toHaveBeenCalledWith(
       'entityRef',
       'dataproduct:default/store-footfall',
@@ -164,6 +247,126 @@ describe('data-mesh:product:generate', () => {
       /^name: 'Not A Name!' is not a valid entity name/,
     );
     expect(filesIn(root.path)).toEqual([]);
+  });
+
+  it('writes the configured warehouse into every contract', async () => {
+    const ctx = context();
+    await createGenerateProductAction({
+      warehouse: { host: 'warehouse.example', port: 6543, database: undefined },
+    }).handler(ctx);
+    for (const file of [HOURLY, DAILY]) {
+      expect(parseAllDocuments(contentOf(file))[0].toJSON().servers).toEqual([
+        {
+          server: 'warehouse',
+          type: 'postgres',
+          host: 'warehouse.example',
+          port: 6543,
+          database: 'warehouse',
+          schema: 'store_footfall',
+        },
+      ]);
+    }
+  });
+
+  describe('with input ports', () => {
+    it.each([
+      ['as ODCS YAML', stringify(ENTRANCES_CONTRACT)],
+      ['as an object', ENTRANCES_CONTRACT],
+    ])(
+      'reads the upstream contract (%s) from the catalogue as the initiator, and selects from its table',
+      async (_, definition) => {
+        const catalog = catalogServiceMock({
+          entities: [contractEntity(definition)],
+        });
+        const getEntityByRef = jest.spyOn(catalog, 'getEntityByRef');
+        const ctx = context({ ...withInput, slo: { frequency: 'daily' } });
+        await createGenerateProductAction({ catalog }).handler(ctx);
+
+        expect(getEntityByRef).toHaveBeenCalledWith(
+          'api:default/door-sensors.entrances',
+          { credentials: SOFIA },
+        );
+        const sql = contentOf(HOURLY_SQL);
+        expect(sql.split('\n').filter(l => !l.startsWith('--'))).toEqual([
+          'SELECT',
+          '  store_id,',
+          '  NULL::bigint AS visitors',
+          'FROM door_sensors.entrances',
+          '',
+        ]);
+        expect(sql).toContain(
+          '-- TODO: compute visitors: required, so a run fails while the upstream table has rows.',
+        );
+        // The daily-visits port shares no column: all NULL, still from the upstream table.
+        expect(contentOf(DAILY_SQL)).toContain('FROM door_sensors.entrances\n');
+        expect(ctx.logger.warn).not.toHaveBeenCalled();
+
+        const readBack = await readProduct(contentOf(CATALOG_INFO), f =>
+          fs.promises.readFile(path.resolve(workspace(), f), 'utf8'),
+        );
+        expect((readBack.entity.spec as any).pipeline).toEqual({
+          schedule: '0 2 * * *',
+          steps: [
+            expect.objectContaining({ name: 'load-hourly-visits', sql }),
+            expect.objectContaining({
+              name: 'load-daily-visits',
+              sql: contentOf(DAILY_SQL),
+            }),
+          ],
+        });
+      },
+    );
+
+    it.each([
+      [
+        'not in the catalogue',
+        [],
+        'api:default/door-sensors.entrances is not in the catalogue',
+      ],
+      [
+        'not an ODCS contract',
+        [contractEntity('apiVersion: v3.1.0\nkind: DataContract\n')],
+        'api:default/door-sensors.entrances is not a valid ODCS contract: spec.definition',
+      ],
+      [
+        'not an odcs API',
+        [
+          {
+            ...contractEntity(ENTRANCES_CONTRACT),
+            spec: { type: 'openapi', definition: '{}' },
+          },
+        ],
+        'api:default/door-sensors.entrances is not an odcs API (type openapi)',
+      ],
+    ])(
+      'writes a placeholder, and warns, when the upstream contract is %s',
+      async (_, entities, problem) => {
+        const ctx = context(withInput);
+        await createGenerateProductAction({
+          catalog: catalogServiceMock({ entities: entities as Entity[] }),
+        }).handler(ctx);
+        expect(ctx.logger.warn).toHaveBeenCalledWith(
+          expect.stringContaining(
+            `The pipeline's SQL is a placeholder: ${problem}`,
+          ),
+        );
+        const sql = contentOf(HOURLY_SQL);
+        expect(sql).toContain(problem);
+        expect(sql).toMatch(/\nWHERE false\n$/);
+      },
+    );
+
+    it('writes a placeholder when the catalogue fails', async () => {
+      const catalog = catalogServiceMock();
+      jest
+        .spyOn(catalog, 'getEntityByRef')
+        .mockRejectedValue(new Error('catalogue down'));
+      const ctx = context(withInput);
+      await createGenerateProductAction({ catalog }).handler(ctx);
+      expect(contentOf(HOURLY_SQL)).toContain(
+        'api:default/door-sensors.entrances could not be read from the catalogue: catalogue down',
+      );
+    });
   });
 
   describe('with a publisher', () => {

@@ -1,5 +1,11 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { DATA_PRODUCT_TYPES } from '@backstage-data-mesh/plugin-data-mesh-common';
+import {
+  DATA_PRODUCT_TYPES,
+  formatProblems,
+  parseOdcsContract,
+} from '@backstage-data-mesh/plugin-data-mesh-common';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LocalPublisher } from '../service/LocalPublisher';
@@ -7,6 +13,8 @@ import {
   COLUMN_TYPES,
   generateProduct,
   ProductInput,
+  UpstreamContract,
+  WarehouseLocation,
 } from '../service/productFiles';
 
 const columnTypes = Object.keys(COLUMN_TYPES) as [
@@ -15,17 +23,61 @@ const columnTypes = Object.keys(COLUMN_TYPES) as [
 ];
 
 /**
- * `data-mesh:product:generate`: writes a data product's `catalog-info.yaml` and one ODCS contract
- * per output port into the workspace, from the template's form. YAML is produced by a library
- * from validated values, never by string templating, so no form value can change its structure.
+ * The ODCS contract `contractId` (the name of its `API` entity), read from the catalogue as the
+ * person running the template; a problem in words when it is missing, unreadable or invalid.
+ */
+export async function readUpstreamContract(
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+  contractId: string,
+): Promise<UpstreamContract> {
+  const ref = `api:default/${contractId}`;
+  let entity;
+  try {
+    entity = await catalog.getEntityByRef(ref, { credentials });
+  } catch (error) {
+    return {
+      problem: `${ref} could not be read from the catalogue: ${
+        (error as Error).message
+      }`,
+    };
+  }
+  if (!entity) return { problem: `${ref} is not in the catalogue` };
+  const spec = entity.spec as { type?: unknown; definition?: unknown };
+  if (spec?.type !== 'odcs') {
+    return {
+      problem: `${ref} is not an odcs API (type ${String(spec?.type)})`,
+    };
+  }
+  const parsed = parseOdcsContract(spec.definition, 'spec.definition');
+  if (!parsed.contract) {
+    return {
+      problem: `${ref} is not a valid ODCS contract: ${formatProblems(
+        parsed.problems,
+      )}`,
+    };
+  }
+  return { contract: parsed.contract };
+}
+
+/**
+ * `data-mesh:product:generate`: writes a data product's `catalog-info.yaml`, one ODCS contract
+ * per output port and the SQL of its pipeline (one step per port) into the workspace, from the
+ * template's form. YAML is produced by a library from validated values, never by string
+ * templating, so no form value can change its structure. With input ports, the pipeline reads the
+ * first one's table, learnt from its contract in the catalogue (`catalog`, read as the person
+ * running the template); without them, or without the catalogue, the SQL is a placeholder.
  */
 export function createGenerateProductAction(options: {
   publisher?: LocalPublisher;
+  catalog?: CatalogService;
+  /** The warehouse named in each contract's `servers`; defaults to localhost:5432/warehouse. */
+  warehouse?: Partial<WarehouseLocation>;
 }) {
   return createTemplateAction({
     id: 'data-mesh:product:generate',
     description:
-      "Writes a data product's catalog-info.yaml and the ODCS contract of each output port into the workspace",
+      "Writes a data product's catalog-info.yaml, the ODCS contract of each output port and its pipeline's SQL into the workspace",
     supportsDryRun: true,
     schema: {
       input: {
@@ -104,7 +156,24 @@ export function createGenerateProductAction(options: {
     },
     async handler(ctx) {
       const { targetPath, ...input } = ctx.input;
-      const product = generateProduct(input as ProductInput);
+      const firstInput = input.inputPorts?.[0];
+      let upstream: UpstreamContract | undefined;
+      if (firstInput && options.catalog) {
+        upstream = await readUpstreamContract(
+          options.catalog,
+          await ctx.getInitiatorCredentials(),
+          firstInput.contractId,
+        );
+        if ('problem' in upstream) {
+          ctx.logger.warn(
+            `The pipeline's SQL is a placeholder: ${upstream.problem}`,
+          );
+        }
+      }
+      const product = generateProduct(input as ProductInput, {
+        warehouse: options.warehouse,
+        upstream,
+      });
       // Fails early (also in a dry run) when the name is taken by another product.
       await options.publisher?.assertNameFree(product.entityRef, input.name);
 

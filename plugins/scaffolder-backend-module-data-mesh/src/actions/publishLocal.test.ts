@@ -133,6 +133,7 @@ describe('data-mesh:publish:local', () => {
       'README.md',
       'catalog-info.yaml',
       'contracts',
+      'pipeline',
     ]);
     expect(catalog.refreshEntity).toHaveBeenCalledWith(
       locationRef(),
@@ -165,7 +166,7 @@ describe('data-mesh:publish:local', () => {
     );
     expect(
       fs.readdirSync(path.join(publishDir(), 'store-footfall')).sort(),
-    ).toEqual(['catalog-info.yaml', 'contracts']);
+    ).toEqual(['catalog-info.yaml', 'contracts', 'pipeline']);
   });
 
   it.each(['..', '../outside', '/tmp'])(

@@ -157,6 +157,8 @@ describe('LocalPublisher', () => {
       'store-footfall/catalog-info.yaml',
       'store-footfall/contracts',
       'store-footfall/contracts/store-footfall.hourly-visits.odcs.yaml',
+      'store-footfall/pipeline',
+      'store-footfall/pipeline/load-hourly-visits.sql',
     ]);
     expect(
       fs.readFileSync(
@@ -390,14 +392,15 @@ describe('LocalPublisher', () => {
   it('waits for the contracts too', async () => {
     writeWorkspace();
     const fake = fakeCatalog(publishDir());
-    // The catalogue has read the product but rejected its contract.
+    // The catalogue has read the product (and its pipeline's SQL) but rejected its contract.
     fake.catalog.refreshEntity.mockImplementation(async () => {
+      const folder = path.join(publishDir(), 'store-footfall');
       const { entity } = await readProduct(
-        fs.readFileSync(
-          path.join(publishDir(), 'store-footfall', 'catalog-info.yaml'),
-          'utf8',
-        ),
-        async () => '{}',
+        fs.readFileSync(path.join(folder, 'catalog-info.yaml'), 'utf8'),
+        async f =>
+          f.startsWith('./pipeline/')
+            ? fs.readFileSync(path.join(folder, f), 'utf8')
+            : '{}',
       );
       fake.entities.set(REF, {
         ...entity,

@@ -8,13 +8,25 @@ import {
   DATA_MESH_API_VERSION,
   DATA_PRODUCT_KIND,
   DataProductEntity,
+  DataProductPipeline,
   DataProductType,
   formatProblems,
+  OdcsContract,
+  OdcsSchemaObject,
   validateDataProductEntity,
   validateOdcsContract,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
 import { JsonObject } from '@backstage/types';
 import { parseAllDocuments, stringify } from 'yaml';
+import {
+  commentText,
+  defaultSchemaName,
+  IDENTIFIER,
+  stepSql,
+  StepSqlInput,
+  tableColumns,
+  upstreamTable,
+} from './pipelineSql';
 
 /** The logical column types a template offers, and the PostgreSQL type each becomes. */
 export const COLUMN_TYPES = {
@@ -79,6 +91,45 @@ export interface ProductInput {
   outputPorts: OutputPortInput[];
   inputPorts?: InputPortInput[];
   slo?: ServiceLevelInput;
+}
+
+/** Where the warehouse is, as written in each generated contract's `servers` entry. */
+export interface WarehouseLocation {
+  host: string;
+  port: number;
+  database: string;
+  /** `servers[].environment`, e.g. `prod`; omitted when unset. */
+  environment?: string;
+}
+
+/** The XclusiV examples' warehouse; `dataMesh.scaffolder.warehouse` overrides each field. */
+export const DEFAULT_WAREHOUSE: WarehouseLocation = {
+  host: 'localhost',
+  port: 5432,
+  database: 'warehouse',
+};
+
+/** The cron expression (UTC) of the pipeline for each update frequency of the form. */
+export const PIPELINE_SCHEDULES: Record<
+  NonNullable<ServiceLevelInput['frequency']>,
+  string
+> = {
+  hourly: '0 * * * *',
+  daily: '0 2 * * *',
+  weekly: '0 3 * * 1',
+  monthly: '0 4 1 * *',
+};
+
+/**
+ * The contract of the product's first input port, as read from the catalogue, or why it could not
+ * be read. The generated pipeline reads its table; without it, the SQL is a placeholder.
+ */
+export type UpstreamContract = { contract: OdcsContract } | { problem: string };
+
+export interface GenerateOptions {
+  warehouse?: Partial<WarehouseLocation>;
+  /** For the first input port; absent: it was not looked up. */
+  upstream?: UpstreamContract;
 }
 
 export interface GeneratedFile {
@@ -166,6 +217,7 @@ function contractFor(
   port: OutputPortInput,
   index: number,
   domain: string,
+  server: JsonObject,
 ): JsonObject {
   const where = `outputPorts[${index}]`;
   if (!port.columns?.length) {
@@ -213,6 +265,7 @@ function contractFor(
       ...(input.usage ? { usage: input.usage } : {}),
       ...(input.limitations ? { limitations: input.limitations } : {}),
     },
+    servers: [server],
     schema: [
       {
         name: tableName(port.name),
@@ -229,13 +282,133 @@ function contractFor(
   return contract;
 }
 
+/** The warehouse server of every generated contract: the product's schema in the configured database. */
+function warehouseServer(
+  input: ProductInput,
+  options: GenerateOptions,
+): { server: JsonObject; schema: string } {
+  const schema = defaultSchemaName(input.name);
+  if (!IDENTIFIER.test(schema)) {
+    throw new InputError(
+      `name: '${input.name}' cannot name the product's warehouse schema '${schema}' (it must match ${IDENTIFIER.source}: start with a letter)`,
+    );
+  }
+  const given = options.warehouse ?? {};
+  const warehouse: WarehouseLocation = {
+    host: given.host ?? DEFAULT_WAREHOUSE.host,
+    port: given.port ?? DEFAULT_WAREHOUSE.port,
+    database: given.database ?? DEFAULT_WAREHOUSE.database,
+    environment: given.environment ?? DEFAULT_WAREHOUSE.environment,
+  };
+  return {
+    schema,
+    server: {
+      server: 'warehouse',
+      type: 'postgres',
+      ...(warehouse.environment ? { environment: warehouse.environment } : {}),
+      host: warehouse.host,
+      port: warehouse.port,
+      database: warehouse.database,
+      schema,
+    },
+  };
+}
+
+/** The name of the first input port's product, without kind and namespace. */
+function upstreamProductName(ref: string): string {
+  return parseEntityRef(ref, {
+    defaultKind: 'dataproduct',
+    defaultNamespace: 'default',
+  }).name;
+}
+
+/**
+ * One step per output port, `load-<port>`, replacing the port's table with the rows of a SELECT
+ * of the first input port's table (see {@link stepSql}); scheduled from the form's frequency.
+ */
+function pipelineFor(
+  input: ProductInput,
+  entity: DataProductEntity,
+  contracts: JsonObject[],
+  schema: string,
+  options: GenerateOptions,
+): { pipeline: DataProductPipeline; files: GeneratedFile[] } {
+  const firstInput = entity.spec.inputPorts?.[0];
+  const steps: DataProductPipeline['steps'] = [];
+  const files: GeneratedFile[] = [];
+  input.outputPorts.forEach((port, index) => {
+    const contract = contracts[index] as unknown as OdcsContract;
+    const object = contract.schema![0] as OdcsSchemaObject;
+    const columns = tableColumns(
+      object,
+      i =>
+        `outputPorts[${index}].columns[${i}].name (contract ${contract.id} schema[0].properties[${i}])`,
+    );
+    const name = `load-${port.name}`;
+    let upstream: StepSqlInput['upstream'];
+    if (firstInput) {
+      const found = options.upstream;
+      if (!found) {
+        upstream = {
+          inputPort: firstInput.name,
+          problem: `api:default/${commentText(
+            firstInput.contractId,
+          )} was not looked up in the catalogue`,
+        };
+      } else if ('problem' in found) {
+        upstream = { inputPort: firstInput.name, problem: found.problem };
+      } else {
+        const table = upstreamTable(
+          found.contract,
+          upstreamProductName(firstInput.dataProduct),
+          firstInput.name,
+          columns,
+        );
+        upstream =
+          'problem' in table
+            ? { inputPort: firstInput.name, problem: table.problem }
+            : table;
+      }
+    }
+    const sql = stepSql({
+      product: input.name,
+      step: name,
+      stepIndex: index,
+      port: port.name,
+      schema,
+      table: object.name,
+      columns,
+      upstream,
+    });
+    steps.push({
+      name,
+      description: `Loads ${object.name} of output port ${port.name}.`,
+      port: port.name,
+      table: object.name,
+      mode: 'replace',
+      sql,
+    });
+    files.push({ path: `pipeline/${name}.sql`, content: sql });
+  });
+  const schedule = input.slo?.frequency
+    ? PIPELINE_SCHEDULES[input.slo.frequency]
+    : undefined;
+  return { pipeline: { ...(schedule ? { schedule } : {}), steps }, files };
+}
+
 /**
  * The files of a new data product's repository: `catalog-info.yaml` (the DataProduct and one
- * `odcs` API entity per output port, whose definition is read from the contract file) and
- * `contracts/<product>.<port>.odcs.yaml`. Everything is checked against the DataProduct and ODCS
- * schemas here, so a bad form value fails before anything is written or published.
+ * `odcs` API entity per output port, whose definition is read from the contract file),
+ * `contracts/<product>.<port>.odcs.yaml` (with the warehouse as its server) and
+ * `pipeline/load-<port>.sql`, the SQL of the pipeline step loading each port's table, which
+ * catalog-info.yaml reads with `$text`. Everything is checked against the DataProduct and ODCS
+ * schemas here, so a bad form value fails before anything is written or published. The returned
+ * entity carries the SQL itself, as the catalogue has it once it has read the files.
  */
-export function generateProduct(input: ProductInput): GeneratedProduct {
+export function generateProduct(
+  input: ProductInput,
+  options: GenerateOptions = {},
+): GeneratedProduct {
   const domain = shortRef(input.domain, 'domain', 'domain');
   const owner = ownerRef(input.owner);
   const lifecycle = input.lifecycle || 'experimental';
@@ -299,19 +472,24 @@ export function generateProduct(input: ProductInput): GeneratedProduct {
     },
   };
   const entityRef = `dataproduct:default/${input.name}`;
-  const checked = validateDataProductEntity(entity);
-  if (!checked.valid) {
-    throw new InputError(
-      `Data product ${entityRef} is invalid: ${formatProblems(
-        checked.problems,
-      )}`,
-    );
-  }
+  const check = () => {
+    const checked = validateDataProductEntity(entity);
+    if (!checked.valid) {
+      throw new InputError(
+        `Data product ${entityRef} is invalid: ${formatProblems(
+          checked.problems,
+        )}`,
+      );
+    }
+  };
+  check();
 
+  const { server, schema } = warehouseServer(input, options);
   const files: GeneratedFile[] = [];
   const contracts: Entity[] = [];
+  const definitions: JsonObject[] = [];
   input.outputPorts.forEach((port, index) => {
-    const contract = contractFor(input, port, index, domain);
+    const contract = contractFor(input, port, index, domain, server);
     const { problems } = validateOdcsContract(contract);
     if (problems.length > 0) {
       throw new InputError(
@@ -320,6 +498,7 @@ export function generateProduct(input: ProductInput): GeneratedProduct {
         }' of ${entityRef} is invalid: ${formatProblems(problems)}`,
       );
     }
+    definitions.push(contract);
     const file = `contracts/${contract.id}.odcs.yaml`;
     files.push({ path: file, content: stringify(contract) });
     contracts.push({
@@ -343,8 +522,25 @@ export function generateProduct(input: ProductInput): GeneratedProduct {
     });
   });
 
+  const pipeline = pipelineFor(input, entity, definitions, schema, options);
+  entity.spec.pipeline = pipeline.pipeline;
+  check();
+  files.push(...pipeline.files);
+
   const catalogInfo = [
-    entity,
+    {
+      ...entity,
+      spec: {
+        ...entity.spec,
+        pipeline: {
+          ...pipeline.pipeline,
+          steps: pipeline.pipeline.steps.map(step => ({
+            ...step,
+            sql: { $text: `./pipeline/${step.name}.sql` },
+          })),
+        },
+      },
+    },
     ...contracts.map(c => ({
       ...c,
       spec: {
@@ -362,10 +558,19 @@ export function generateProduct(input: ProductInput): GeneratedProduct {
   return { entityRef, entity, contracts, files };
 }
 
+/** `{ $text: path }` → path; anything else → undefined. */
+function textReference(value: unknown): string | undefined {
+  const ref =
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as { $text?: unknown }).$text
+      : undefined;
+  return typeof ref === 'string' ? ref : undefined;
+}
+
 /**
  * Reads a product's `catalog-info.yaml` as written by {@link generateProduct} (or by hand): the
- * DataProduct entity and its `odcs` API entities, with `$text` definitions read from the files
- * beside it through `readFile`.
+ * DataProduct entity and its `odcs` API entities, with `$text` contract definitions and pipeline
+ * step SQL read from the files beside it through `readFile`, as the catalogue reads them.
  */
 export async function readProduct(
   catalogInfo: string,
@@ -388,16 +593,32 @@ export async function readProduct(
       `catalog-info.yaml: expected exactly one ${DATA_PRODUCT_KIND}, found ${products.length}`,
     );
   }
+  // Pipeline SQL files, as the catalogue's `$text` reads them: the file's text, unchanged.
+  let product = products[0];
+  const steps = (product.spec as { pipeline?: { steps?: unknown } })?.pipeline
+    ?.steps;
+  if (Array.isArray(steps) && steps.some(s => textReference(s?.sql))) {
+    const resolved = [];
+    for (const step of steps) {
+      const ref = textReference(step?.sql);
+      resolved.push(ref ? { ...step, sql: await readFile(ref) } : step);
+    }
+    const spec = product.spec as JsonObject;
+    product = {
+      ...product,
+      spec: {
+        ...spec,
+        pipeline: { ...(spec.pipeline as JsonObject), steps: resolved },
+      },
+    };
+  }
   const contracts: Entity[] = [];
   for (const api of entities.filter(
     e => e.kind === 'API' && (e.spec as { type?: string })?.type === 'odcs',
   )) {
     const definition = (api.spec as { definition?: unknown }).definition;
-    const textRef =
-      definition && typeof definition === 'object'
-        ? (definition as { $text?: unknown }).$text
-        : undefined;
-    if (typeof textRef === 'string') {
+    const textRef = textReference(definition);
+    if (textRef) {
       const parsed = parseAllDocuments(await readFile(textRef));
       contracts.push({
         ...api,
@@ -407,5 +628,5 @@ export async function readProduct(
       contracts.push(api);
     }
   }
-  return { entity: products[0], contracts };
+  return { entity: product, contracts };
 }
