@@ -123,11 +123,33 @@ function rowCountOf(dataset: OpenLineageDataset): number | undefined {
 }
 
 interface PendingNode {
+  key: NodeKey;
   type: 'dataset' | 'job';
   namespace: string;
   name: string;
   fields?: string;
+  /** Jobs: the newest run of the batch. */
+  latestRunId?: string;
 }
+
+/** Deadlocks and serialization failures (PostgreSQL), a busy database (SQLite): worth a retry. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return (
+    code === '40P01' ||
+    code === '40001' ||
+    code === 'SQLITE_BUSY' ||
+    code === 'SQLITE_LOCKED'
+  );
+}
+
+const byKey =
+  <T>(key: (row: T) => string) =>
+  (a: T, b: T) => {
+    const x = key(a);
+    const y = key(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  };
 
 /**
  * The lineage store over the plugin's database (SQLite or PostgreSQL). `ingest` writes a batch
@@ -160,7 +182,7 @@ export class LineageStore {
       const key = nodeKey(type, namespace, name);
       const existing = nodes.get(key);
       if (!existing) {
-        nodes.set(key, { type, namespace, name, fields });
+        nodes.set(key, { key, type, namespace, name, fields });
       } else if (fields !== undefined) {
         existing.fields = fields;
       }
@@ -296,8 +318,76 @@ export class LineageStore {
       }
     }
 
+    // The job's newest run, for the graph's "last run" badges.
+    const latestTime = new Map<NodeKey, Date>();
+    for (const [runId, r] of runs) {
+      const job = nodes.get(r.job)!;
+      const seen = latestTime.get(r.job);
+      if (!seen || r.time > seen) {
+        latestTime.set(r.job, r.time);
+        job.latestRunId = runId;
+      }
+    }
+
+    // Rows go in key order, so that concurrent batches lock shared rows in the same order and do
+    // not deadlock; a deadlock or busy database that still happens is retried.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.write(
+          events,
+          nodes,
+          edges,
+          columnEdges,
+          runs,
+          versions,
+          now,
+        );
+        return;
+      } catch (error) {
+        if (!isTransient(error) || attempt >= 5) throw error;
+        await new Promise(r =>
+          setTimeout(r, 20 * attempt + Math.random() * 50),
+        );
+      }
+    }
+  }
+
+  private async write(
+    events: AcceptedEvent[],
+    nodes: Map<NodeKey, PendingNode>,
+    edges: Map<string, { source: NodeKey; target: NodeKey; runId?: string }>,
+    columnEdges: Map<
+      string,
+      {
+        source: NodeKey;
+        sourceField: string;
+        target: NodeKey;
+        targetField: string;
+        job: NodeKey;
+        transformations: string[];
+      }
+    >,
+    runs: Map<
+      string,
+      {
+        job: NodeKey;
+        state: string;
+        time: Date;
+        startedAt?: Date;
+        endedAt?: Date;
+        parentRunId?: string;
+        errorMessage?: string;
+      }
+    >,
+    versions: Map<
+      string,
+      { dataset: NodeKey; runId: string; fields?: string; rowCount?: number }
+    >,
+    now: Date,
+  ): Promise<void> {
     await this.db.transaction(async tx => {
-      for (const batch of chunks(events)) {
+      const sortedEvents = [...events].sort(byKey(e => e.key));
+      for (const batch of chunks(sortedEvents)) {
         await tx('lineage_events')
           .insert(
             batch.map(({ key, kind, event }) => {
@@ -320,14 +410,18 @@ export class LineageStore {
           .ignore();
       }
 
-      const all = [...nodes.values()];
+      const all = [...nodes.values()].sort(byKey(n => n.key));
       const withFields = all.filter(n => n.fields !== undefined);
-      const without = all.filter(n => n.fields === undefined);
+      const withRuns = all.filter(n => n.latestRunId !== undefined);
+      const without = all.filter(
+        n => n.fields === undefined && n.latestRunId === undefined,
+      );
       const row = (n: PendingNode) => ({
         type: n.type,
         namespace: n.namespace,
         name: n.name,
         fields: n.fields ?? null,
+        latest_run_id: n.latestRunId ?? null,
         created_at: now,
         updated_at: now,
       });
@@ -336,6 +430,12 @@ export class LineageStore {
           .insert(batch.map(row))
           .onConflict(['type', 'namespace', 'name'])
           .merge(['fields', 'updated_at']);
+      }
+      for (const batch of chunks(withRuns)) {
+        await tx('lineage_nodes')
+          .insert(batch.map(row))
+          .onConflict(['type', 'namespace', 'name'])
+          .merge(['latest_run_id', 'updated_at']);
       }
       for (const batch of chunks(without)) {
         await tx('lineage_nodes')
@@ -356,32 +456,39 @@ export class LineageStore {
         }
       }
 
-      for (const batch of chunks([...edges.values()])) {
+      const edgeRows = [...edges.values()]
+        .map(e => ({
+          source_id: ids.get(e.source)!,
+          target_id: ids.get(e.target)!,
+          last_seen_at: now,
+          last_run_id: e.runId ?? null,
+        }))
+        .sort((a, b) => a.source_id - b.source_id || a.target_id - b.target_id);
+      for (const batch of chunks(edgeRows)) {
         await tx('lineage_edges')
-          .insert(
-            batch.map(e => ({
-              source_id: ids.get(e.source)!,
-              target_id: ids.get(e.target)!,
-              last_seen_at: now,
-              last_run_id: e.runId ?? null,
-            })),
-          )
+          .insert(batch)
           .onConflict(['source_id', 'target_id'])
           .merge(['last_seen_at', 'last_run_id']);
       }
-      for (const batch of chunks([...columnEdges.values()])) {
+      const columnRows = [...columnEdges.values()]
+        .map(e => ({
+          source_dataset_id: ids.get(e.source)!,
+          source_field: e.sourceField.slice(0, 255),
+          target_dataset_id: ids.get(e.target)!,
+          target_field: e.targetField.slice(0, 255),
+          job_id: ids.get(e.job)!,
+          transformations: JSON.stringify(e.transformations),
+          last_seen_at: now,
+        }))
+        .sort(
+          byKey(
+            r =>
+              `${r.source_dataset_id}\u0000${r.source_field}\u0000${r.target_dataset_id}\u0000${r.target_field}`,
+          ),
+        );
+      for (const batch of chunks(columnRows)) {
         await tx('lineage_column_edges')
-          .insert(
-            batch.map(e => ({
-              source_dataset_id: ids.get(e.source)!,
-              source_field: e.sourceField.slice(0, 255),
-              target_dataset_id: ids.get(e.target)!,
-              target_field: e.targetField.slice(0, 255),
-              job_id: ids.get(e.job)!,
-              transformations: JSON.stringify(e.transformations),
-              last_seen_at: now,
-            })),
-          )
+          .insert(batch)
           .onConflict([
             'source_dataset_id',
             'source_field',
@@ -391,16 +498,18 @@ export class LineageStore {
           .merge(['job_id', 'transformations', 'last_seen_at']);
       }
 
-      const runRows = [...runs.entries()].map(([runId, r]) => ({
-        run_id: runId,
-        job_id: ids.get(r.job)!,
-        state: r.state,
-        state_time: r.time,
-        started_at: r.startedAt ?? null,
-        ended_at: r.endedAt ?? null,
-        parent_run_id: r.parentRunId ?? null,
-        error_message: r.errorMessage ?? null,
-      }));
+      const runRows = [...runs.entries()]
+        .sort(byKey(([runId]) => runId))
+        .map(([runId, r]) => ({
+          run_id: runId,
+          job_id: ids.get(r.job)!,
+          state: r.state,
+          state_time: r.time,
+          started_at: r.startedAt ?? null,
+          ended_at: r.endedAt ?? null,
+          parent_run_id: r.parentRunId ?? null,
+          error_message: r.errorMessage ?? null,
+        }));
       // A late or repeated event never moves a run back: state follows the newest event time.
       const newer = `(excluded.state_time > lineage_runs.state_time)`;
       for (const batch of chunks(runRows)) {
@@ -429,32 +538,18 @@ export class LineageStore {
             ),
           });
       }
-      // The job's newest run, for the graph's "last run" badges.
-      const latestByJob = new Map<number, { runId: string; time: Date }>();
-      for (const [runId, r] of runs) {
-        const jobId = ids.get(r.job)!;
-        const seen = latestByJob.get(jobId);
-        if (!seen || r.time > seen.time) {
-          latestByJob.set(jobId, { runId, time: r.time });
-        }
-      }
-      for (const [jobId, { runId }] of latestByJob) {
-        await tx('lineage_nodes')
-          .where({ id: jobId })
-          .update({ latest_run_id: runId, updated_at: now });
-      }
-
-      for (const batch of chunks([...versions.values()])) {
+      const versionRows = [...versions.values()]
+        .map(v => ({
+          dataset_id: ids.get(v.dataset)!,
+          run_id: v.runId,
+          fields: v.fields ?? null,
+          row_count: v.rowCount ?? null,
+          created_at: now,
+        }))
+        .sort(byKey(r => `${r.dataset_id}\u0000${r.run_id}`));
+      for (const batch of chunks(versionRows)) {
         await tx('lineage_dataset_versions')
-          .insert(
-            batch.map(v => ({
-              dataset_id: ids.get(v.dataset)!,
-              run_id: v.runId,
-              fields: v.fields ?? null,
-              row_count: v.rowCount ?? null,
-              created_at: now,
-            })),
-          )
+          .insert(batch)
           .onConflict(['dataset_id', 'run_id'])
           .ignore();
       }

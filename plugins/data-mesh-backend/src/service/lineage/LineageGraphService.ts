@@ -291,6 +291,7 @@ export class LineageGraphService {
 
     // Observed edges, collapsed through jobs to the units' display nodes.
     const writers = new Map<string, Set<IndexedNode>>();
+    const edgeJobs = new Map<string, Set<IndexedNode>>();
     for (const { unit } of walk.units.values()) {
       for (const dataset of this.datasetsOf(snapshot, unit)) {
         const target = displayOf(dataset);
@@ -298,32 +299,41 @@ export class LineageGraphService {
         for (const jobId of this.index.predecessors(dataset.id)) {
           const job = this.index.node(jobId);
           if (!job) continue;
-          const set = writers.get(target) ?? new Set();
-          set.add(job);
-          writers.set(target, set);
+          // Last-run badges are for products and their tables, not for outside datasets.
+          if (unit.kind === 'product') {
+            const set = writers.get(target) ?? new Set();
+            set.add(job);
+            writers.set(target, set);
+          }
           for (const inputId of this.index.predecessors(jobId)) {
             const input = this.index.node(inputId);
             if (!input) continue;
             const source = displayOf(input);
             if (!source || source === target) continue;
             const edgeId = `${source}->${target}`;
-            const edge = edges.get(edgeId) ?? {
-              id: edgeId,
-              source,
-              target,
-              provenance: 'observed' as LineageProvenance,
-              jobs: [],
-            };
-            const label = jobLabel(job);
-            if (!edge.jobs!.includes(label)) edge.jobs!.push(label);
+            let edge = edges.get(edgeId);
+            if (!edge) {
+              edge = {
+                id: edgeId,
+                source,
+                target,
+                provenance: 'observed' as LineageProvenance,
+              };
+              edges.set(edgeId, edge);
+              edgeJobs.set(edgeId, new Set());
+            }
+            edgeJobs.get(edgeId)!.add(job);
             const seen = this.index.lastSeen(inputId, jobId);
             if (seen && (!edge.lastSeenAt || seen > edge.lastSeenAt)) {
               edge.lastSeenAt = seen;
             }
-            edges.set(edgeId, edge);
           }
         }
       }
+    }
+
+    for (const [edgeId, jobs] of edgeJobs) {
+      edges.get(edgeId)!.jobs = [...jobs].map(jobLabel);
     }
 
     // Declared edges: an input port of a product in the graph on an upstream in the graph.
