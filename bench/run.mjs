@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// Benchmarks of self-serve data product creation (issue F2) and of the access workflow (F3). From
-// the repository root:
+// Benchmarks of self-serve data product creation (issue F2), of the access workflow (F3) and of
+// lineage (F4: OpenLineage ingestion and graph queries). From the repository root:
 //
 //   node bench/run.mjs provision-100 [--products 100] [--engines pglite,postgres]
 //   node bench/run.mjs template-run  [--runs 10] [--warmup 1] [--poll-ms 50]
 //   node bench/run.mjs access        [--approvals 30] [--agreements 10000] [--engines pglite,postgres]
+//   node bench/run.mjs lineage       [--nodes 100000] [--edges 300000] [--queries 250] [--engines sqlite,postgres]
+//                                    [--rate 500] [--seconds 20] [--parts query,ingest]
+//   node bench/run.mjs lineage-tab   [--runs 10] [--nodes 1000] [--edges 1500]   (Chromium)
 //   node bench/run.mjs all
 //
 // Each benchmark measures in a child process (TypeScript through the repository's own transform,
@@ -16,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { runLineageTab } from './lineage-tab/report.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -27,6 +31,9 @@ const BENCHMARKS = {
   'provision-100': runProvision,
   'template-run': runTemplate,
   access: runAccess,
+  lineage: runLineage,
+  'lineage-tab': args =>
+    runLineageTab(args, { measure, option, table, num, times, statCells }),
 };
 
 function usage(message) {
@@ -37,7 +44,11 @@ function usage(message) {
     )}|all> [options]\n` +
       '  provision-100: --products N (100)  --engines pglite,postgres\n' +
       '  template-run:  --runs N (10)  --warmup N (1)  --poll-ms MS (50)\n' +
-      '  access:        --approvals N (30)  --agreements N (10000)  --engines pglite,postgres',
+      '  access:        --approvals N (30)  --agreements N (10000)  --engines pglite,postgres\n' +
+      '  lineage:       --nodes N (100000)  --edges N (300000)  --queries N (250)  --engines sqlite,postgres\n' +
+      '                 --rate N (500)  --seconds S (20)  --parts query,ingest\n' +
+      '                 [--products N (200)  --product-queries N (40)  --ingest-events N (10000)  --concurrency N (4)  --seed N]' +
+      '\n  lineage-tab:   --runs N (10)  --nodes N (1000)  --edges N (1500)',
   );
   process.exit(2);
 }
@@ -689,6 +700,361 @@ async function runAccess(args) {
   );
   return {
     options: { approvals, agreements, engines },
+    skipped,
+    results,
+    failures,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// lineage
+
+async function runLineage(args) {
+  const explicit = option(args, 'engines');
+  const engines = (explicit ?? 'sqlite,postgres').split(',');
+  const parts = (option(args, 'parts') ?? 'query,ingest').split(',');
+  const passed = [
+    'nodes',
+    'edges',
+    'queries',
+    'rate',
+    'seconds',
+    'products',
+    'product-queries',
+    'ingest-events',
+    'concurrency',
+    'seed',
+  ].flatMap(name => {
+    const value = option(args, name);
+    return value === undefined ? [] : [`--${name}`, value];
+  });
+  const skipped = {};
+  const results = {};
+  for (const engine of engines) {
+    if (engine === 'postgres' && !process.env[SERVER_ENV]) {
+      const why = `${SERVER_ENV} is not set`;
+      if (explicit) throw new Error(why);
+      console.error(`  postgres: skipped, ${why}`);
+      skipped.postgres = why;
+      continue;
+    }
+    results[engine] = {};
+    for (const part of parts) {
+      console.error(`▶ lineage ${part} on ${engine}`);
+      results[engine][part] = await measure('lineage/measure.ts', [
+        '--engine',
+        engine,
+        '--part',
+        part,
+        ...passed,
+      ]);
+    }
+  }
+  const entries = Object.entries(results);
+  const stat4 = s => [
+    num(s.p50, 2),
+    num(s.p95, 2),
+    num(s.p99, 2),
+    num(s.max, 2),
+  ];
+  const sizes = s => `${num(s.p50, 0)} / ${num(s.p95, 0)} / ${num(s.max, 0)}`;
+  const met = ok => (ok ? 'MET' : 'NOT MET');
+
+  const queried = entries.filter(([, r]) => r.query);
+  if (queried.length > 0) {
+    const g = queried[0][1].query.graph;
+    console.log(
+      `\nlineage 1: a graph of ${g.nodes} nodes (${g.datasets} datasets, ${g.jobs} jobs) and ${g.edges} edges, ${g.products} products owning ${g.productDatasets} of the datasets; loaded through LineageStore.ingest (one COMPLETE event per job)\n`,
+    );
+    console.log(
+      table(
+        [
+          'engine',
+          'events',
+          'load (s)',
+          'events/s',
+          'batch p50 / p95 (ms)',
+          'statements / batch',
+          'nodes / edges / column edges',
+          'db (MiB)',
+        ],
+        queried.map(([engine, { query: q }]) => [
+          engine,
+          `${q.load.events} in batches of ${q.load.batchSize}`,
+          num(q.load.ms / 1000, 1),
+          num(q.load.eventsPerSecond, 0),
+          `${num(q.load.batchMs.p50, 0)} / ${num(q.load.batchMs.p95, 0)}`,
+          num(q.load.queriesPerBatch, 0),
+          `${q.load.rows.nodes} / ${q.load.rows.edges} / ${q.load.rows.columnEdges}`,
+          num(q.load.databaseMiB, 0),
+        ]),
+      ),
+    );
+    console.log(
+      `\nqueries in a fresh process on that database (ms; result size = nodes p50 / p95 / max):\n`,
+    );
+    const rows = [];
+    for (const [engine, { query: q }] of queried) {
+      const m = q.marquez;
+      const p = q.productGraph;
+      rows.push(
+        [
+          engine,
+          `marquez(node, ${m.depth}), ${m.queries} random nodes`,
+          ...stat4(m.serviceMs),
+          sizes(m.nodes),
+        ],
+        [
+          '',
+          '  of which store reads (nodeDetails + runs)',
+          ...stat4(m.detailsMs),
+          '',
+        ],
+        [
+          '',
+          `  of which index refresh (${m.refreshes} of ${m.queries})`,
+          ...stat4(m.refreshMs),
+          '',
+        ],
+        [
+          '',
+          '  of which in process (walk + response)',
+          ...stat4(m.inProcessMs),
+          '',
+        ],
+        [
+          '',
+          '  JSON of the response (not in the above)',
+          ...stat4(m.serializeMs),
+          `${num(m.bytes.p50 / 1024, 0)} KiB p50`,
+        ],
+        [
+          '',
+          'the same walk over the index, no response',
+          ...stat4(m.indexWalkMs),
+          '',
+        ],
+        [
+          '',
+          'baseline: BFS over adjacency arrays',
+          ...stat4(m.bfsMs),
+          sizes(m.bfsNodes),
+        ],
+        [
+          '',
+          `marquez after a ${q.sparse.pauseMs} ms pause (${q.sparse.ms.n})`,
+          ...stat4(q.sparse.ms),
+          '',
+        ],
+        ['', '  of which index refresh', ...stat4(q.sparse.refreshMs), ''],
+        [
+          '',
+          `graph(product, both, ${p.depth}), ${p.queries} products`,
+          ...stat4(p.ms),
+          `${sizes(p.nodes)}; ${p.truncated} truncated`,
+        ],
+        ['', '  of which store reads (runs)', ...stat4(p.runsMs), ''],
+        [
+          '',
+          '  of which in process',
+          ...stat4(p.inProcessMs),
+          `${num(p.edges.p50, 0)} edges p50`,
+        ],
+        [
+          '',
+          '  JSON of the response (not in the above)',
+          ...stat4(p.serializeMs),
+          `${num(p.bytes.p50 / 1024, 0)} KiB p50`,
+        ],
+      );
+    }
+    console.log(
+      table(
+        ['engine', 'what', 'p50', 'p95', 'p99', 'max', 'result size'],
+        rows,
+      ),
+    );
+    console.log('');
+    console.log(
+      table(
+        [
+          'engine',
+          'p95 marquez / BFS',
+          'in process / BFS',
+          'index walk / BFS',
+          `marquez p95 <= ${queried[0][1].query.goals.queryP95Ms} ms`,
+          'product graph p95',
+          `ratio <= ${queried[0][1].query.goals.ratio}`,
+        ],
+        queried.map(([engine, { query: q }]) => [
+          engine,
+          times(q.ratios.service),
+          times(q.ratios.inProcess),
+          times(q.ratios.indexWalk),
+          `${num(q.marquez.serviceMs.p95, 1)} ms → ${met(
+            q.goals.marquezP95Met,
+          )}`,
+          `${num(q.productGraph.ms.p95, 1)} ms → ${met(q.goals.productP95Met)}`,
+          met(q.goals.ratioMet),
+        ]),
+      ),
+    );
+    console.log(
+      '\ncold index load (first query after a start) and memory (MiB, after gc):\n',
+    );
+    console.log(
+      table(
+        [
+          'engine',
+          'cold load (ms)',
+          'of which store reads',
+          'first query after it',
+          'idle refresh p50 (jobsUpdatedSince)',
+          'heap before → after load',
+          'index heap',
+          'rss after load',
+        ],
+        queried.map(([engine, { query: q }]) => [
+          engine,
+          q.coldLoad.ms,
+          q.coldLoad.storeReadsMs,
+          num(q.coldLoad.firstQueryMs, 0),
+          `${num(q.idleRefresh.ms.p50, 1)} ms (${num(
+            q.idleRefresh.byMethodMeanMs.jobsUpdatedSince,
+            1,
+          )})`,
+          `${num(q.memory.open.heapUsedMiB, 0)} → ${num(
+            q.memory.loaded.heapUsedMiB,
+            0,
+          )}`,
+          num(q.memory.indexHeapMiB, 0),
+          num(q.memory.loaded.rssMiB, 0),
+        ]),
+      ),
+    );
+  }
+
+  const ingested = entries.filter(([, r]) => r.ingest);
+  if (ingested.length > 0) {
+    const first = ingested[0][1].ingest;
+    console.log(
+      `\nlineage 2a: ingestion throughput through POST /openlineage/api/v1/lineage/batch (START + COMPLETE pairs, 2–4 inputs and outputs, schema + columnLineage facets)\n`,
+    );
+    console.log(
+      table(
+        [
+          'engine',
+          'batch × clients',
+          'stored events/s',
+          'request p50 / p95 (ms)',
+          'answers',
+          'deadlocks',
+          'server CPU',
+          'loop delay p99 / max',
+          `goal >= ${first.goals.eventsPerSecond}/s`,
+        ],
+        ingested.flatMap(([engine, { ingest: r }]) =>
+          r.throughput.map((t, i) => [
+            i === 0 ? engine : '',
+            `${t.result.batchSize} × ${t.result.concurrency}`,
+            num(t.result.eventsPerSecond, 0),
+            `${num(t.result.requestMs.p50, 0)} / ${num(
+              t.result.requestMs.p95,
+              0,
+            )}`,
+            Object.entries(t.result.statuses)
+              .map(([k, v]) => `${v}× ${k}`)
+              .join(', '),
+            engine === 'postgres' ? t.deadlocks : '–',
+            `${num(t.server.cpuPercent, 0)} %`,
+            `${num(t.server.eventLoopDelayMs.p99, 0)} / ${num(
+              t.server.eventLoopDelayMs.max,
+              0,
+            )} ms`,
+            t.result.concurrency > 1
+              ? met(
+                  t.result.eventsPerSecond >= first.goals.eventsPerSecond &&
+                    t.result.failedEvents === 0,
+                )
+              : '(single writer)',
+          ]),
+        ),
+      ),
+    );
+    console.log(
+      `\nlineage 2b: open loop, ${first.open.event.result.rate} requests/s for ${first.open.event.result.seconds} s after 1 s of warm-up; latency from the scheduled send to the answer (ms)\n`,
+    );
+    console.log(
+      table(
+        [
+          'engine',
+          'route',
+          'achieved/s',
+          'p50',
+          'p95',
+          'p99',
+          'max',
+          'errors (unanswered)',
+          'server CPU',
+          'loop delay p99',
+          'client lag p99',
+        ],
+        ingested.flatMap(([engine, { ingest: r }]) =>
+          ['baseline', 'event'].map((route, i) => {
+            const o = r.open[route];
+            return [
+              i === 0 ? engine : '',
+              route === 'event'
+                ? 'POST /openlineage/api/v1/lineage (1 event)'
+                : 'baseline: GET /lineage/graph → 400',
+              num(o.result.achievedRate, 0),
+              ...stat4(o.result.latencyMs),
+              `${o.result.errors} (${o.result.unanswered})`,
+              `${num(o.server.cpuPercent, 0)} %`,
+              `${num(o.server.eventLoopDelayMs.p99, 0)} ms`,
+              `${num(o.result.sendLagMs.p99, 0)} ms`,
+            ];
+          }),
+        ),
+      ),
+    );
+    console.log('');
+    console.log(
+      table(
+        [
+          'engine',
+          'event / baseline p50',
+          'p95',
+          'p99',
+          `goal p99 <= ${first.goals.p99Ms} ms`,
+        ],
+        ingested.map(([engine, { ingest: r }]) => [
+          engine,
+          times(r.ratios.p50),
+          times(r.ratios.p95),
+          times(r.ratios.p99),
+          `${num(r.open.event.result.latencyMs.p99, 0)} ms${
+            r.open.event.result.unanswered > 0 ? ' (lower bound)' : ''
+          } → ${met(r.goals.p99Met)}`,
+        ]),
+      ),
+    );
+  }
+  const failures = entries.flatMap(([engine, r]) =>
+    Object.entries(r).flatMap(([part, x]) =>
+      x.failures.map(f => `${engine} ${part}: ${f}`),
+    ),
+  );
+  return {
+    options: {
+      engines,
+      parts,
+      ...Object.fromEntries(
+        passed.flatMap((v, i) =>
+          i % 2 === 0 ? [[v.slice(2), passed[i + 1]]] : [],
+        ),
+      ),
+    },
     skipped,
     results,
     failures,

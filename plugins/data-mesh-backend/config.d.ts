@@ -77,7 +77,7 @@ export interface Config {
       refreshIntervalMs?: number;
       /** How long the catalogue's products and contracts are cached for lineage, in ms. Default 30000. */
       catalogCacheMs?: number;
-      /** Most products and datasets in one graph answer. Default 2000. */
+      /** Most products and datasets in one graph answer (the Lineage tab). Default 500. */
       maxNodes?: number;
     };
     /** Access requests and agreements (see the README, "Access"). */

@@ -74,8 +74,10 @@ export interface LineageGraphServiceOptions {
   index: LineageGraphIndex;
   directory: ProductDirectory;
   store: LineageStore;
-  /** The most units (products and external datasets) one graph holds. Default 2,000. */
+  /** The most units (products and external datasets) one graph holds. Default 500. */
   maxNodes?: number;
+  /** The most nodes (datasets and jobs) of a Marquez-shaped answer. Default 5,000. */
+  maxMarquezNodes?: number;
 }
 
 /**
@@ -88,12 +90,14 @@ export class LineageGraphService {
   private readonly directory: ProductDirectory;
   private readonly store: LineageStore;
   private readonly maxNodes: number;
+  private readonly maxMarquezNodes: number;
 
   constructor(options: LineageGraphServiceOptions) {
     this.index = options.index;
     this.directory = options.directory;
     this.store = options.store;
-    this.maxNodes = options.maxNodes ?? 2000;
+    this.maxNodes = options.maxNodes ?? 500;
+    this.maxMarquezNodes = options.maxMarquezNodes ?? 5000;
   }
 
   private owner(
@@ -178,30 +182,36 @@ export class LineageGraphService {
     let truncated = false;
     const directions =
       direction === 'both' ? [true, false] : [direction === 'downstream'];
-    for (const downstream of directions) {
-      let frontier: Unit[] = [focus];
-      const seen = new Set<string>([unitId(focus)]);
-      for (let d = 1; d <= depth && frontier.length > 0; d++) {
+    // Level by level, both directions in turn, so that a cut graph keeps the nearest nodes of
+    // each side rather than all of one side.
+    const walks = directions.map(downstream => ({
+      downstream,
+      frontier: [focus] as Unit[],
+      seen: new Set<string>([unitId(focus)]),
+    }));
+    for (let d = 1; d <= depth && !truncated; d++) {
+      for (const side of walks) {
         const next: Unit[] = [];
-        for (const unit of frontier) {
-          for (const neighbour of this.neighbours(snapshot, unit, downstream)) {
+        for (const unit of side.frontier) {
+          if (truncated) break;
+          for (const neighbour of this.neighbours(
+            snapshot,
+            unit,
+            side.downstream,
+          )) {
             const id = unitId(neighbour);
-            if (seen.has(id)) continue;
-            seen.add(id);
+            if (side.seen.has(id)) continue;
             const known = units.get(id);
-            if (!known) {
-              if (units.size >= this.maxNodes) {
-                truncated = true;
-                continue;
-              }
-              units.set(id, { unit: neighbour, depth: d });
-            } else if (known.depth > d) {
-              known.depth = d;
+            if (!known && units.size >= this.maxNodes) {
+              truncated = true;
+              break;
             }
+            side.seen.add(id);
+            if (!known) units.set(id, { unit: neighbour, depth: d });
             next.push(neighbour);
           }
         }
-        frontier = next;
+        side.frontier = next;
       }
     }
     return { units, truncated };
@@ -548,7 +558,7 @@ export class LineageGraphService {
 
     // Upstream and downstream are walked apart: a node reached one way is still walked the other.
     const visited = new Set<number>([start.id]);
-    const limit = this.maxNodes * 5;
+    const limit = this.maxMarquezNodes;
     for (const downstream of [true, false]) {
       const seen = new Set<number>([start.id]);
       let frontier = [start.id];

@@ -12,6 +12,9 @@ import { LineageGraphIndex } from './LineageGraphIndex';
 /** Longest namespace or name we store: longer ones are refused, not cut. */
 const MAX_NAME_LENGTH = 1024;
 
+/** Most events of concurrent requests committed in one transaction. */
+const GROUP_COMMIT_EVENTS = 500;
+
 /** Deepest nesting accepted: real events stay far below; deeper ones would exhaust the stack. */
 const MAX_NESTING = 64;
 
@@ -109,10 +112,67 @@ export class OpenLineageIngestor {
     };
   }
 
-  /** Stores valid events (a producer's own, already checked). */
-  async store(events: AcceptedEvent[]): Promise<void> {
+  /**
+   * Stores valid events (a producer's own, already checked); resolves once they are committed.
+   * Requests that arrive while a write runs are committed together in the next one (group
+   * commit): a transaction per single-event request could not keep up with busy producers.
+   */
+  store(events: AcceptedEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private readonly queue: Array<{
+    events: AcceptedEvent[];
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  private flushing = false;
+
+  private async write(events: AcceptedEvent[]) {
     await this.options.store.ingest(events);
     this.options.index.markStale();
+  }
+
+  private async flush() {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const taken = [this.queue.shift()!];
+        let count = taken[0].events.length;
+        while (
+          this.queue.length > 0 &&
+          count + this.queue[0].events.length <= GROUP_COMMIT_EVENTS
+        ) {
+          const next = this.queue.shift()!;
+          taken.push(next);
+          count += next.events.length;
+        }
+        try {
+          await this.write(taken.flatMap(t => t.events));
+          taken.forEach(t => t.resolve());
+        } catch (error) {
+          if (taken.length === 1) {
+            taken[0].reject(error);
+            continue;
+          }
+          // One request's failure must not fail the others: they are written apart.
+          for (const t of taken) {
+            try {
+              await this.write(t.events);
+              t.resolve();
+            } catch (e) {
+              t.reject(e);
+            }
+          }
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   /**

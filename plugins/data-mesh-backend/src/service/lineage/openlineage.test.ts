@@ -140,6 +140,30 @@ describe.each(databases())(
       );
     });
 
+    it('stores every one of 100 concurrent single events (committed together)', async () => {
+      const events = Array.from({ length: 100 }, (_, i) =>
+        runEvent({
+          job: `concurrent-${i}`,
+          inputs: [pos],
+          outputs: [{ namespace: 's3://raw', name: `out-${i % 7}` }],
+        }),
+      );
+      const statuses = await Promise.all(
+        events.map(e =>
+          backend
+            .as('service')
+            .post(LINEAGE, e)
+            .then(r => r.status),
+        ),
+      );
+      expect(new Set(statuses)).toEqual(new Set([200]));
+      const stored = await backend
+        .db('lineage_events')
+        .where('job_name', 'like', 'concurrent-%')
+        .count({ n: '*' });
+      expect(Number(stored[0].n)).toBe(100);
+    });
+
     it('refuses an invalid event with 400 and the field at fault', async () => {
       const cases: Array<[unknown, string]> = [
         [{ ...runEvent({ job: 'x' }), run: {} }, 'run.runId: is required'],

@@ -17,6 +17,6 @@ export function readLineageSettings(config: Config): AllLineageSettings {
     maxDepth: c?.getOptionalNumber('maxDepth') ?? 10,
     refreshIntervalMs: c?.getOptionalNumber('refreshIntervalMs') ?? 1000,
     catalogCacheMs: c?.getOptionalNumber('catalogCacheMs') ?? 30_000,
-    maxNodes: c?.getOptionalNumber('maxNodes') ?? 2000,
+    maxNodes: c?.getOptionalNumber('maxNodes') ?? 500,
   };
 }
