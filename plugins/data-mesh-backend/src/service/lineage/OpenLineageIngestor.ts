@@ -121,7 +121,11 @@ export class OpenLineageIngestor {
     if (events.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing) {
+        // Started on the next turn, so that requests parsed in this one join the same write.
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
@@ -138,7 +142,6 @@ export class OpenLineageIngestor {
   }
 
   private async flush() {
-    this.flushing = true;
     try {
       while (this.queue.length > 0) {
         const taken = [this.queue.shift()!];
