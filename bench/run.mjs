@@ -7,7 +7,7 @@
 //   node bench/run.mjs access        [--approvals 30] [--agreements 10000] [--engines pglite,postgres]
 //   node bench/run.mjs lineage       [--nodes 100000] [--edges 300000] [--queries 250] [--engines sqlite,postgres]
 //                                    [--rate 500] [--seconds 20] [--parts query,ingest]
-//   node bench/run.mjs lineage-tab   [--runs 10] [--nodes 1000] [--edges 1500]   (Chromium)
+//   node bench/run.mjs lineage-tab   [--runs 10] [--nodes 1000] [--edges 1500] [--max-load L]   (Chromium)
 //   node bench/run.mjs all
 //
 // Each benchmark measures in a child process (TypeScript through the repository's own transform,
@@ -48,7 +48,7 @@ function usage(message) {
       '  lineage:       --nodes N (100000)  --edges N (300000)  --queries N (250)  --engines sqlite,postgres\n' +
       '                 --rate N (500)  --seconds S (20)  --parts query,ingest\n' +
       '                 [--products N (200)  --product-queries N (40)  --ingest-events N (10000)  --concurrency N (4)  --seed N]' +
-      '\n  lineage-tab:   --runs N (10)  --nodes N (1000)  --edges N (1500)',
+      '\n  lineage-tab:   --runs N (10)  --nodes N (1000)  --edges N (1500)  [--max-load L]',
   );
   process.exit(2);
 }

@@ -1,7 +1,8 @@
 /**
- * Backstage Data Mesh frontend plugin: data product cards, the ODCS contract view, access
- * requests (the Access tab, approvals and My access pages), and modules that teach the catalog
- * and api-docs plugins about data products and contracts.
+ * Backstage Data Mesh frontend plugin: data product cards (pipeline and deployment included), the
+ * ODCS contract view, the Lineage tab, access requests (the Access tab, approvals and My access
+ * pages), and modules that teach the catalog and api-docs plugins about data products and
+ * contracts.
  *
  * @packageDocumentation
  */
@@ -14,6 +15,8 @@ export {
   dataProductDeploymentCard,
   odcsContractContent,
   dataProductAccessContent,
+  dataProductLineageContent,
+  dataProductPipelineCard,
   accessApprovalsPage,
   myAccessPage,
 } from './plugin';
@@ -40,11 +43,30 @@ export type {
   AgreementStatus,
   AgreementWithHistory,
   GrantState,
+  LineageGraphQuery,
+  LineageLevel,
+  LineageDirection,
+  LineageProvenance,
+  LineageHealth,
+  LineageGraphNode,
+  LineageGraphEdge,
+  LineageGraphResponse,
+  LineageDifference,
+  LineageDiffResponse,
+  PipelineRunStatus,
+  PipelineStepStatus,
+  PipelineRunStep,
+  PipelineRun,
+  PipelineRunLog,
+  PipelineRunWithLogs,
+  PipelineSummary,
 } from './api';
 export { DeploymentCard } from './components/DeploymentCard';
 export type { DeploymentCardProps } from './components/DeploymentCard';
 export { RequestAccessDialog } from './components/RequestAccessDialog';
 export type { RequestAccessDialogProps } from './components/RequestAccessDialog';
+export { PipelineCard } from './components/PipelineCard';
+export type { PipelineCardProps } from './components/PipelineCard';
 export { dataMeshCatalogModule } from './catalogModule';
 export { dataMeshApiDocsModule } from './apiDocsModule';
 export { ContractView } from './components/ContractView';

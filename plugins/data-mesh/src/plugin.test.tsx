@@ -26,7 +26,9 @@ import dataMeshPlugin, {
 import {
   accessApprovalsPage,
   dataProductAccessContent,
+  dataProductLineageContent,
   dataProductOverviewCard,
+  dataProductPipelineCard,
   dataProductPortsCard,
   myAccessPage,
   odcsContractContent,
@@ -66,6 +68,12 @@ describe('data-mesh plugin wiring', () => {
       dataMeshPlugin.getExtension('entity-content:data-mesh/access'),
     ).toBeDefined();
     expect(
+      dataMeshPlugin.getExtension('entity-content:data-mesh/lineage'),
+    ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('entity-card:data-mesh/pipeline'),
+    ).toBeDefined();
+    expect(
       dataMeshPlugin.getExtension('page:data-mesh/approvals'),
     ).toBeDefined();
     expect(
@@ -79,6 +87,7 @@ describe('data-mesh plugin wiring', () => {
   it.each([
     ['overview', createExtensionTester(dataProductOverviewCard)],
     ['ports', createExtensionTester(dataProductPortsCard)],
+    ['pipeline', createExtensionTester(dataProductPipelineCard)],
   ])('shows the %s card on data products only', (_name, tester) => {
     expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
     const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
@@ -101,6 +110,16 @@ describe('data-mesh plugin wiring', () => {
     const tester = createExtensionTester(dataProductAccessContent);
     expect(tester.get(coreExtensionData.routePath)).toBe('/access');
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Access');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(dataProduct)).toBe(true);
+    expect(filter(component)).toBe(false);
+    expect(filter(contract)).toBe(false);
+  });
+
+  it('adds a Lineage tab to data products only', () => {
+    const tester = createExtensionTester(dataProductLineageContent);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/lineage');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Lineage');
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     expect(filter(dataProduct)).toBe(true);
     expect(filter(component)).toBe(false);
@@ -163,18 +182,47 @@ describe('data-mesh plugin wiring', () => {
     ).toBeInTheDocument();
   });
 
+  it('renders the Pipeline card on a data product entity page', async () => {
+    const api = fakeDataMeshApi({
+      getPipeline: jest.fn(async () => ({
+        entityRef: 'dataproduct:default/sales-orders',
+        declared: true,
+        schedule: '0 6 * * *',
+        steps: [],
+        runs: [],
+      })),
+    });
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: dataProduct }),
+        dataProductPipelineCard,
+      ],
+      apis: [[dataMeshApiRef, api]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    expect(await screen.findByText('Pipeline')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Runs every day at 06:00 UTC'),
+    ).toBeInTheDocument();
+    expect(api.getPipeline).toHaveBeenCalledWith(
+      'dataproduct:default/sales-orders',
+    );
+  });
+
   it('renders neither card on a component entity page', async () => {
     renderTestApp({
       extensions: [
         createTestEntityPage({ entity: component }),
         dataProductOverviewCard,
         dataProductPortsCard,
+        dataProductPipelineCard,
       ],
     });
     // The test page says so when no card or content matched the entity.
     expect(await screen.findByTestId('empty-entity-page')).toBeInTheDocument();
     expect(screen.queryByText('Data product')).toBeNull();
     expect(screen.queryByText('Ports')).toBeNull();
+    expect(screen.queryByText('Pipeline')).toBeNull();
   });
 
   it('renders the Contract content, and no card, on an odcs API entity page', async () => {

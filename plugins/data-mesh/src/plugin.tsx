@@ -98,6 +98,29 @@ export const dataProductAccessContent = EntityContentBlueprint.make({
   },
 });
 
+/** `entity-content:data-mesh/lineage`: the Lineage tab of a data product (graph, differences). */
+export const dataProductLineageContent = EntityContentBlueprint.make({
+  name: 'lineage',
+  params: {
+    path: '/lineage',
+    title: 'Lineage',
+    filter: { kind: DATA_PRODUCT_KIND },
+    loader: () =>
+      import('./components/LineageContent').then(m => <m.LineageContent />),
+  },
+});
+
+/** `entity-card:data-mesh/pipeline`: the product's pipeline, its last runs and "Run now". */
+export const dataProductPipelineCard = EntityCardBlueprint.make({
+  name: 'pipeline',
+  params: {
+    type: 'content',
+    filter: { kind: DATA_PRODUCT_KIND },
+    loader: () =>
+      import('./components/PipelineCard').then(m => <m.PipelineCard />),
+  },
+});
+
 // The sidebar lists pages that have a routeRef, a title and an icon (NavItemBlueprint is gone).
 
 /** `page:data-mesh/approvals`: access requests waiting for a decision of mine. */
@@ -127,9 +150,9 @@ export const myAccessPage = PageBlueprint.make({
 });
 
 /**
- * The Data Mesh frontend plugin: data product cards (overview, ports, deployment), the ODCS
- * contract tab, the Access tab, the approvals inbox and My access pages, and the client of the
- * Data Mesh backend.
+ * The Data Mesh frontend plugin: data product cards (overview, ports, deployment, pipeline), the
+ * ODCS contract tab, the Access and Lineage tabs, the approvals inbox and My access pages, and the
+ * client of the Data Mesh backend.
  * @public
  */
 export const dataMeshPlugin = createFrontendPlugin({
@@ -147,8 +170,10 @@ export const dataMeshPlugin = createFrontendPlugin({
     dataProductOverviewCard,
     dataProductPortsCard,
     dataProductDeploymentCard,
+    dataProductPipelineCard,
     odcsContractContent,
     dataProductAccessContent,
+    dataProductLineageContent,
     accessApprovalsPage,
     myAccessPage,
   ],

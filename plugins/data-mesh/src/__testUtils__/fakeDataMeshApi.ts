@@ -1,4 +1,23 @@
-import { Agreement, DataMeshApi } from '../api';
+import {
+  Agreement,
+  DataMeshApi,
+  LineageDiffResponse,
+  PipelineRun,
+  PipelineRunLog,
+  PipelineRunStatus,
+  PipelineRunWithLogs,
+  PipelineStepStatus,
+  PipelineSummary,
+} from '../api';
+import { answerLineageQuery, FakeMesh } from './lineageFixtures';
+
+export {
+  answerLineageQuery,
+  exampleMesh,
+  syntheticLineageGraph,
+  syntheticProductRef,
+} from './lineageFixtures';
+export type { FakeMesh } from './lineageFixtures';
 
 /**
  * A DataMeshApi whose methods are jest mocks that fail unless a test overrides them, so a test
@@ -21,6 +40,11 @@ export function fakeDataMeshApi(
     decideAgreement: unexpected('decideAgreement'),
     cancelAgreement: unexpected('cancelAgreement'),
     revokeAgreement: unexpected('revokeAgreement'),
+    getLineageGraph: unexpected('getLineageGraph'),
+    getLineageDiff: unexpected('getLineageDiff'),
+    getPipeline: unexpected('getPipeline'),
+    runPipeline: unexpected('runPipeline'),
+    getPipelineRun: unexpected('getPipelineRun'),
     ...overrides,
   } as jest.Mocked<DataMeshApi>;
 }
@@ -46,5 +70,103 @@ export function makeAgreement(overrides: Partial<Agreement> = {}): Agreement {
     updatedAt: '2025-03-01T09:30:00.000Z',
     allowedActions: [],
     ...overrides,
+  };
+}
+
+/**
+ * The lineage methods over an in-memory mesh: the graph honours level, direction, depth and
+ * expanded products as the backend does; the diff is answered as given.
+ */
+export function fakeLineageMethods(
+  mesh: FakeMesh,
+  diff: Omit<LineageDiffResponse, 'entityRef'> = { differences: [] },
+): Pick<jest.Mocked<DataMeshApi>, 'getLineageGraph' | 'getLineageDiff'> {
+  return {
+    getLineageGraph: jest.fn(async query => answerLineageQuery(mesh, query)),
+    getLineageDiff: jest.fn(async entityRef => ({ ...diff, entityRef })),
+  };
+}
+
+export interface FakePipelineOptions {
+  summary: PipelineSummary;
+  /**
+   * The statuses a run started with runPipeline goes through: it moves one step further on each
+   * getPipeline (the card's poll). Default: queued, running, succeeded.
+   */
+  progression?: PipelineRunStatus[];
+  /** The logs every run answers with. */
+  logs?: PipelineRunLog[];
+}
+
+/**
+ * The pipeline methods over an in-memory pipeline: runPipeline queues a manual run, and each
+ * later getPipeline moves it one status further, so a card polling it sees it finish.
+ */
+export function fakePipelineMethods(
+  options: FakePipelineOptions,
+): Pick<
+  jest.Mocked<DataMeshApi>,
+  'getPipeline' | 'runPipeline' | 'getPipelineRun'
+> {
+  const progression = options.progression ?? ['queued', 'running', 'succeeded'];
+  const runs: PipelineRun[] = [...options.summary.runs];
+  // How far each run started here has progressed.
+  const progress = new Map<string, number>();
+  let started = 0;
+
+  const withStatus = (
+    run: PipelineRun,
+    status: PipelineRunStatus,
+  ): PipelineRun => {
+    const finished = status === 'succeeded' || status === 'failed';
+    const stepStatus = (i: number): PipelineStepStatus => {
+      if (finished) return status;
+      return status === 'running' && i === 0 ? 'running' : 'pending';
+    };
+    return {
+      ...run,
+      status,
+      startedAt: status === 'queued' ? undefined : run.createdAt,
+      finishedAt: finished ? run.createdAt : undefined,
+      durationMs: finished ? 4200 : undefined,
+      rowsWritten: finished ? 1234 : undefined,
+      steps: run.steps.map((step, i) => ({ ...step, status: stepStatus(i) })),
+    };
+  };
+
+  return {
+    getPipeline: jest.fn(async (_entityRef: string) => {
+      for (const [id, step] of progress) {
+        const next = Math.min(step + 1, progression.length - 1);
+        progress.set(id, next);
+        const index = runs.findIndex(r => r.id === id);
+        runs[index] = withStatus(runs[index], progression[next]);
+      }
+      return { ...options.summary, runs: [...runs] };
+    }),
+    runPipeline: jest.fn(async entityRef => {
+      started += 1;
+      const run: PipelineRun = {
+        id: `run-${started}`,
+        entityRef,
+        status: progression[0],
+        trigger: 'manual',
+        requestedBy: 'user:default/mock',
+        createdAt: '2025-03-01T10:00:00.000Z',
+        steps: options.summary.steps.map(step => ({
+          name: step.name,
+          output: step.table,
+          status: 'pending',
+        })),
+      };
+      runs.unshift(run);
+      progress.set(run.id, 0);
+      return run;
+    }),
+    getPipelineRun: jest.fn(async (id): Promise<PipelineRunWithLogs> => {
+      const run = runs.find(r => r.id === id);
+      if (!run) throw new Error(`No pipeline run ${id}`);
+      return { ...run, logs: options.logs ?? [] };
+    }),
   };
 }

@@ -8,11 +8,17 @@ import {
   DeployRequest,
   Deployment,
   DeploymentWithDetails,
+  LineageDiffResponse,
+  LineageGraphQuery,
+  LineageGraphResponse,
+  PipelineRun,
+  PipelineRunWithLogs,
+  PipelineSummary,
 } from './types';
 
 /**
- * The Data Mesh backend, as the frontend sees it: deployments of data products and access
- * agreements to their output ports.
+ * The Data Mesh backend, as the frontend sees it: deployments of data products, access
+ * agreements to their output ports, lineage and pipelines.
  * @public
  */
 export interface DataMeshApi {
@@ -35,6 +41,18 @@ export interface DataMeshApi {
   cancelAgreement(id: string, reason?: string): Promise<Agreement>;
   /** Ends an approved or active agreement; its grant is removed. */
   revokeAgreement(id: string, reason?: string): Promise<Agreement>;
+
+  /** The lineage graph around a data product. */
+  getLineageGraph(query: LineageGraphQuery): Promise<LineageGraphResponse>;
+  /** Where a product's declared input ports and its observed runs disagree. */
+  getLineageDiff(entityRef: string): Promise<LineageDiffResponse>;
+
+  /** A product's declared pipeline (`declared: false` when it has none) and its last runs. */
+  getPipeline(entityRef: string): Promise<PipelineSummary>;
+  /** Queues a run of a product's pipeline now; answers with the queued run. */
+  runPipeline(entityRef: string): Promise<PipelineRun>;
+  /** One pipeline run with its steps and logs. */
+  getPipelineRun(id: string): Promise<PipelineRunWithLogs>;
 }
 
 /** @public */

@@ -287,4 +287,190 @@ describe('DataMeshClient', () => {
       );
     });
   });
+
+  describe('lineage', () => {
+    const graph = {
+      focus: 'product:dataproduct:default/sales-orders',
+      level: 'product',
+      direction: 'both',
+      depth: 3,
+      nodes: [],
+      edges: [],
+      truncated: false,
+    };
+
+    it('asks for the graph with only the entity ref by default', async () => {
+      const { client, fetch } = createClient(jsonResponse(200, graph));
+      await expect(
+        client.getLineageGraph({
+          entityRef: 'dataproduct:default/sales-orders',
+        }),
+      ).resolves.toEqual(graph);
+      expect(fetch).toHaveBeenCalledWith(
+        `${baseUrl}/lineage/graph?entityRef=dataproduct%3Adefault%2Fsales-orders`,
+        undefined,
+      );
+    });
+
+    it('sends level, direction, depth and one expand parameter per product', async () => {
+      const { client, fetch } = createClient(jsonResponse(200, graph));
+      await client.getLineageGraph({
+        entityRef: 'dataproduct:default/sales-orders',
+        level: 'column',
+        direction: 'upstream',
+        depth: 7,
+        expand: [
+          'dataproduct:default/sales-orders',
+          'dataproduct:default/store-inventory',
+        ],
+      });
+      const url = new URL(String(fetch.mock.calls[0][0]));
+      expect(`${url.origin}${url.pathname}`).toBe(`${baseUrl}/lineage/graph`);
+      expect(url.searchParams.get('entityRef')).toBe(
+        'dataproduct:default/sales-orders',
+      );
+      expect(url.searchParams.get('level')).toBe('column');
+      expect(url.searchParams.get('direction')).toBe('upstream');
+      expect(url.searchParams.get('depth')).toBe('7');
+      expect(url.searchParams.getAll('expand')).toEqual([
+        'dataproduct:default/sales-orders',
+        'dataproduct:default/store-inventory',
+      ]);
+    });
+
+    it('gets the declared-versus-observed differences', async () => {
+      const diff = {
+        entityRef: 'dataproduct:default/sales-orders',
+        differences: [
+          {
+            kind: 'declaredInputNeverRead',
+            entityRef: 'dataproduct:default/store-inventory',
+            inputPort: 'stock',
+            message: 'never read',
+          },
+        ],
+      };
+      const { client, fetch } = createClient(jsonResponse(200, diff));
+      await expect(
+        client.getLineageDiff('dataproduct:default/sales-orders'),
+      ).resolves.toEqual(diff);
+      expect(fetch).toHaveBeenCalledWith(
+        `${baseUrl}/lineage/diff?entityRef=dataproduct%3Adefault%2Fsales-orders`,
+        undefined,
+      );
+    });
+
+    it('maps a missing product to a ResponseError', async () => {
+      const { client } = createClient(
+        new Response(
+          JSON.stringify({
+            error: {
+              name: 'NotFoundError',
+              message: 'No data product dataproduct:default/nope',
+            },
+            request: { method: 'GET', url: '/lineage/graph' },
+            response: { statusCode: 404 },
+          }),
+          {
+            status: 404,
+            statusText: 'Not Found',
+            headers: { 'Content-Type': 'application/json' },
+          },
+        ),
+      );
+      const error = await client
+        .getLineageGraph({ entityRef: 'dataproduct:default/nope' })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(404);
+      expect(error.cause.message).toBe(
+        'No data product dataproduct:default/nope',
+      );
+    });
+  });
+
+  describe('pipelines', () => {
+    const run = {
+      id: 'r 1',
+      entityRef: 'dataproduct:default/sales-orders',
+      status: 'queued',
+      trigger: 'manual',
+      requestedBy: 'user:default/alice',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      steps: [],
+    };
+
+    it('gets the pipeline of a product by namespace and name', async () => {
+      const summary = {
+        entityRef: 'dataproduct:default/sales-orders',
+        declared: true,
+        schedule: '0 * * * *',
+        steps: [],
+        runs: [run],
+      };
+      const { client, fetch } = createClient(jsonResponse(200, summary));
+      await expect(
+        client.getPipeline('dataproduct:default/sales-orders'),
+      ).resolves.toEqual(summary);
+      expect(fetch).toHaveBeenCalledWith(
+        `${baseUrl}/pipelines/default/sales-orders`,
+        undefined,
+      );
+    });
+
+    it('encodes the namespace and name of the pipeline path', async () => {
+      const { client, fetch } = createClient(
+        jsonResponse(200, { declared: false, steps: [], runs: [] }),
+      );
+      await client.getPipeline('dataproduct:team a/orders#1');
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${baseUrl}/pipelines/team%20a/orders%231`,
+      );
+    });
+
+    it('posts a run and answers the queued run', async () => {
+      const { client, fetch } = createClient(jsonResponse(202, run));
+      await expect(
+        client.runPipeline('dataproduct:default/sales-orders'),
+      ).resolves.toEqual(run);
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(`${baseUrl}/pipelines/default/sales-orders/runs`);
+      expect(init?.method).toBe('POST');
+      expect(init?.headers).toEqual({ 'Content-Type': 'application/json' });
+    });
+
+    it('maps a refused run to a ResponseError', async () => {
+      const { client } = createClient(
+        jsonResponse(403, {
+          error: {
+            name: 'NotAllowedError',
+            message: 'Only the owners of the product may run its pipeline',
+          },
+          request: {
+            method: 'POST',
+            url: '/pipelines/default/sales-orders/runs',
+          },
+          response: { statusCode: 403 },
+        }),
+      );
+      const error = await client
+        .runPipeline('dataproduct:default/sales-orders')
+        .catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(403);
+      expect(error.cause.message).toBe(
+        'Only the owners of the product may run its pipeline',
+      );
+    });
+
+    it('gets one run with its logs', async () => {
+      const details = { ...run, status: 'succeeded', logs: [] };
+      const { client, fetch } = createClient(jsonResponse(200, details));
+      await expect(client.getPipelineRun('r 1')).resolves.toEqual(details);
+      expect(fetch).toHaveBeenCalledWith(
+        `${baseUrl}/pipeline-runs/r%201`,
+        undefined,
+      );
+    });
+  });
 });

@@ -1,5 +1,7 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { DATA_PRODUCT_KIND } from '@backstage-data-mesh/plugin-data-mesh-common';
 import { DataMeshApi } from './DataMeshApi';
 import {
   AccessRequest,
@@ -10,9 +12,24 @@ import {
   DeployRequest,
   Deployment,
   DeploymentWithDetails,
+  LineageDiffResponse,
+  LineageGraphQuery,
+  LineageGraphResponse,
+  PipelineRun,
+  PipelineRunWithLogs,
+  PipelineSummary,
 } from './types';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
+
+/** `<namespace>/<name>` of a data product's pipeline routes, each part URL-encoded. */
+function pipelinePath(entityRef: string): string {
+  const { namespace, name } = parseEntityRef(entityRef, {
+    defaultKind: DATA_PRODUCT_KIND,
+    defaultNamespace: 'default',
+  });
+  return `${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+}
 
 /**
  * {@link DataMeshApi} over the backend's REST API (`/api/data-mesh`).
@@ -101,6 +118,42 @@ export class DataMeshClient implements DataMeshApi {
 
   async revokeAgreement(id: string, reason?: string): Promise<Agreement> {
     return this.postAgreementAction(id, 'revoke', { reason });
+  }
+
+  async getLineageGraph(
+    query: LineageGraphQuery,
+  ): Promise<LineageGraphResponse> {
+    const params = new URLSearchParams({ entityRef: query.entityRef });
+    if (query.level) params.set('level', query.level);
+    if (query.direction) params.set('direction', query.direction);
+    if (query.depth !== undefined) params.set('depth', String(query.depth));
+    // One `expand` parameter per product: entity refs may not contain commas, but stay safe.
+    for (const ref of query.expand ?? []) params.append('expand', ref);
+    return this.request<LineageGraphResponse>(`/lineage/graph?${params}`);
+  }
+
+  async getLineageDiff(entityRef: string): Promise<LineageDiffResponse> {
+    const params = new URLSearchParams({ entityRef });
+    return this.request<LineageDiffResponse>(`/lineage/diff?${params}`);
+  }
+
+  async getPipeline(entityRef: string): Promise<PipelineSummary> {
+    return this.request<PipelineSummary>(
+      `/pipelines/${pipelinePath(entityRef)}`,
+    );
+  }
+
+  async runPipeline(entityRef: string): Promise<PipelineRun> {
+    return this.request<PipelineRun>(
+      `/pipelines/${pipelinePath(entityRef)}/runs`,
+      { method: 'POST', headers: JSON_HEADERS, body: '{}' },
+    );
+  }
+
+  async getPipelineRun(id: string): Promise<PipelineRunWithLogs> {
+    return this.request<PipelineRunWithLogs>(
+      `/pipeline-runs/${encodeURIComponent(id)}`,
+    );
   }
 
   private async postAgreementAction(

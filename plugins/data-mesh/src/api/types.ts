@@ -1,4 +1,9 @@
 // The REST API types live in -common, shared with the backend.
+import type {
+  LineageDirection,
+  LineageLevel,
+} from '@backstage-data-mesh/plugin-data-mesh-common';
+
 export type {
   DeploymentOperation,
   DeploymentStatus,
@@ -20,4 +25,36 @@ export type {
   AccessRequest,
   AgreementDecision,
   AgreementQuery,
+  LineageLevel,
+  LineageDirection,
+  LineageProvenance,
+  LineageHealth,
+  LineageGraphNode,
+  LineageGraphEdge,
+  LineageGraphResponse,
+  LineageDifference,
+  LineageDiffResponse,
+  PipelineRunStatus,
+  PipelineStepStatus,
+  PipelineRunStep,
+  PipelineRun,
+  PipelineRunLog,
+  PipelineRunWithLogs,
+  PipelineSummary,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
+
+/**
+ * What `GET /lineage/graph` is asked for. Only `entityRef` is required: the backend defaults
+ * to the product level, both directions and depth 3.
+ * @public
+ */
+export interface LineageGraphQuery {
+  /** The focus data product. */
+  entityRef: string;
+  level?: LineageLevel;
+  direction?: LineageDirection;
+  /** Hops from the focus, 1 to 10. */
+  depth?: number;
+  /** Products to show with their datasets (at product level). */
+  expand?: string[];
+}

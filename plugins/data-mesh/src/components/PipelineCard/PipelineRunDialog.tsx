@@ -1,0 +1,161 @@
+import { useEffect, useState } from 'react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/frontend-plugin-api';
+import { dataMeshApiRef, PipelineRunLog, PipelineRunWithLogs } from '../../api';
+import { formatDateTime } from '../Agreements/format';
+import { formatDuration } from './format';
+import { RunStatusChip } from './RunStatusChip';
+import { isActive } from './usePipeline';
+
+const levelColors: Record<PipelineRunLog['level'], string | undefined> = {
+  DEBUG: '#757575',
+  INFO: undefined,
+  WARNING: '#ef6c00',
+  ERROR: '#c62828',
+};
+
+/** One run's steps and log, refreshed while the run goes on. */
+export function PipelineRunDialog(props: {
+  runId: string;
+  onClose(): void;
+  pollIntervalMs: number;
+}) {
+  const { runId, onClose, pollIntervalMs } = props;
+  const api = useApi(dataMeshApiRef);
+  const [run, setRun] = useState<PipelineRunWithLogs>();
+  const [error, setError] = useState<Error>();
+
+  useEffect(() => {
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const details = await api.getPipelineRun(runId);
+        if (cancelled) return;
+        setRun(details);
+        if (isActive(details.status)) timer = setTimeout(load, pollIntervalMs);
+      } catch (e) {
+        if (!cancelled) setError(e as Error);
+      }
+    };
+    load();
+    return () => {
+      cancelled = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [api, runId, pollIntervalMs]);
+
+  let content;
+  if (error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (!run) {
+    content = <Progress />;
+  } else {
+    content = (
+      <>
+        <Box display="flex" alignItems="center" style={{ gap: 8 }} mb={2}>
+          <RunStatusChip status={run.status} />
+          <Typography variant="body2">
+            {run.trigger === 'manual' ? 'Run by hand' : 'Scheduled run'}{' '}
+            {run.id}, created {formatDateTime(run.createdAt)}
+            {run.durationMs !== undefined &&
+              `, took ${formatDuration(run.durationMs)}`}
+          </Typography>
+        </Box>
+        {run.message && (
+          <Typography variant="body2" paragraph>
+            {run.message}
+          </Typography>
+        )}
+        {run.steps.length > 0 && (
+          <Table size="small" aria-label="Steps of the run">
+            <TableHead>
+              <TableRow>
+                <TableCell>Step</TableCell>
+                <TableCell>Writes</TableCell>
+                <TableCell>Status</TableCell>
+                <TableCell align="right">Rows</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {run.steps.map(step => (
+                <TableRow key={step.name}>
+                  <TableCell>{step.name}</TableCell>
+                  <TableCell>
+                    <code>{step.output}</code>
+                  </TableCell>
+                  <TableCell>{step.status}</TableCell>
+                  <TableCell align="right">
+                    {step.rowsWritten?.toLocaleString()}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+        <Box mt={2}>
+          {run.logs.length === 0 ? (
+            <Typography variant="body2" color="textSecondary">
+              Nothing logged yet.
+            </Typography>
+          ) : (
+            <Table size="small" aria-label="Run log">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Time</TableCell>
+                  <TableCell>Level</TableCell>
+                  <TableCell>Step</TableCell>
+                  <TableCell>Message</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {run.logs.map(log => (
+                  <TableRow key={log.id}>
+                    <TableCell style={{ whiteSpace: 'nowrap' }}>
+                      {formatDateTime(log.timestamp)}
+                    </TableCell>
+                    <TableCell style={{ color: levelColors[log.level] }}>
+                      {log.level}
+                    </TableCell>
+                    <TableCell>{log.step ?? ''}</TableCell>
+                    <TableCell style={{ whiteSpace: 'pre-wrap' }}>
+                      {log.message}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          )}
+        </Box>
+      </>
+    );
+  }
+
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby="pipeline-run-title"
+    >
+      <DialogTitle id="pipeline-run-title">Pipeline run</DialogTitle>
+      <DialogContent>{content}</DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Close</Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

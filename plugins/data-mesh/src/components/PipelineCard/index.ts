@@ -1,0 +1,2 @@
+export { PipelineCard } from './PipelineCard';
+export type { PipelineCardProps } from './PipelineCard';
