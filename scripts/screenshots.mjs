@@ -47,6 +47,15 @@ await page.goto(`${base}/create/templates/default/data-product`);
 await page.getByLabel('Name').first().waitFor();
 await shot('template');
 
+// Lineage: the graph around Sales Orders, with POS Transactions expanded into its tables.
+await page.goto(`${base}/catalog/default/dataproduct/sales-orders/lineage`);
+await page
+  .getByRole('button', { name: 'Show datasets of POS Transactions' })
+  .click();
+await page.getByText('transactions.transactions', { exact: true }).waitFor();
+await page.waitForTimeout(1000);
+await shot('lineage');
+
 // Access: a request of Lena's waits in Sofia's inbox (made through the API when there is none).
 const backend = process.env.BACKEND_URL ?? 'http://localhost:7007';
 const tokenOf = async user =>
