@@ -148,7 +148,8 @@ const byKey =
   (a: T, b: T) => {
     const x = key(a);
     const y = key(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+    if (x === y) return 0;
+    return x < y ? -1 : 1;
   };
 
 /**
