@@ -1,13 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-
-async function signInAs(page: Page, displayName: string) {
-  await page.goto('/');
-  await page.getByRole('button', { name: `Sign in as ${displayName}` }).click();
-  // Signed in: the catalogue, the landing page, opens on data products.
-  await expect(
-    page.getByRole('heading', { name: /All DataProducts \(\d+\)/ }).first(),
-  ).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import { signInAs } from './helpers';
 
 test('an example user finds a data product, reads its ports and contract, and follows an input upstream', async ({
   page,

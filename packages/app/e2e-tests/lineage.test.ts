@@ -1,22 +1,5 @@
-import { APIRequestContext, expect, Page, test } from '@playwright/test';
-
-const BACKEND = 'http://localhost:7007';
-
-async function signInAs(page: Page, displayName: string) {
-  await page.goto('/');
-  await page.getByRole('button', { name: `Sign in as ${displayName}` }).click();
-  await expect(
-    page.getByRole('heading', { name: /All DataProducts \(\d+\)/ }).first(),
-  ).toBeVisible();
-}
-
-async function tokenOf(request: APIRequestContext, user: string) {
-  const res = await request.get(`${BACKEND}/api/auth/example-users/refresh`, {
-    headers: { 'x-example-user': user },
-  });
-  expect(res.ok()).toBe(true);
-  return (await res.json()).backstageIdentity.token as string;
-}
+import { expect, test } from '@playwright/test';
+import { BACKEND, signInAs, tokenOf } from './helpers';
 
 test('an owner runs a pipeline from its card; a consumer follows lineage from product to product', async ({
   browser,

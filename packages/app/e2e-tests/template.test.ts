@@ -1,12 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-
-async function signInAs(page: Page, displayName: string) {
-  await page.goto('/');
-  await page.getByRole('button', { name: `Sign in as ${displayName}` }).click();
-  await expect(
-    page.getByRole('heading', { name: /All DataProducts \(\d+\)/ }).first(),
-  ).toBeVisible();
-}
+import { signInAs } from './helpers';
 
 async function pickOption(
   page: Page,

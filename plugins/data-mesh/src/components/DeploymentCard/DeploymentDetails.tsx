@@ -13,6 +13,7 @@ import Typography from '@material-ui/core/Typography';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { JsonValue } from '@backstage/types';
 import { DeploymentLog, DeploymentStatus, DeploymentStep } from '../../api';
+import { LogTable } from '../LogTable';
 
 const statusColors: Record<DeploymentStatus, string> = {
   succeeded: '#2e7d32',
@@ -175,13 +176,6 @@ export function StepView(props: { step: DeploymentStep }) {
   );
 }
 
-const levelColors: Record<DeploymentLog['level'], string | undefined> = {
-  DEBUG: '#757575',
-  INFO: undefined,
-  WARNING: '#ef6c00',
-  ERROR: '#c62828',
-};
-
 export function DeploymentLogView(props: { logs: DeploymentLog[] }) {
   const { logs } = props;
   return (
@@ -192,40 +186,13 @@ export function DeploymentLogView(props: { logs: DeploymentLog[] }) {
         </Typography>
       </AccordionSummary>
       <AccordionDetails>
-        {logs.length === 0 ? (
-          <Typography variant="body2" color="textSecondary">
-            Nothing logged yet.
-          </Typography>
-        ) : (
-          <Table size="small" aria-label="Deployment log">
-            <TableHead>
-              <TableRow>
-                <TableCell>Time</TableCell>
-                <TableCell>Level</TableCell>
-                <TableCell>Phase</TableCell>
-                <TableCell>Message</TableCell>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {logs.map(log => (
-                <TableRow key={log.id}>
-                  <TableCell style={{ whiteSpace: 'nowrap' }}>
-                    {formatTime(log.timestamp)}
-                  </TableCell>
-                  <TableCell style={{ color: levelColors[log.level] }}>
-                    {log.level}
-                  </TableCell>
-                  <TableCell>
-                    {[log.port, log.phase].filter(Boolean).join(' / ')}
-                  </TableCell>
-                  <TableCell style={{ whiteSpace: 'pre-wrap' }}>
-                    {log.message}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        )}
+        <LogTable
+          lines={logs}
+          label="Deployment log"
+          sourceTitle="Phase"
+          sourceOf={log => [log.port, log.phase].filter(Boolean).join(' / ')}
+          formatTimestamp={formatTime}
+        />
       </AccordionDetails>
     </Accordion>
   );

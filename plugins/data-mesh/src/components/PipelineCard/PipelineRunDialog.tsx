@@ -13,18 +13,12 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
-import { dataMeshApiRef, PipelineRunLog, PipelineRunWithLogs } from '../../api';
+import { dataMeshApiRef, PipelineRunWithLogs } from '../../api';
 import { formatDateTime } from '../Agreements/format';
+import { LogTable } from '../LogTable';
 import { formatDuration } from './format';
 import { RunStatusChip } from './RunStatusChip';
 import { isActive } from './usePipeline';
-
-const levelColors: Record<PipelineRunLog['level'], string | undefined> = {
-  DEBUG: '#757575',
-  INFO: undefined,
-  WARNING: '#ef6c00',
-  ERROR: '#c62828',
-};
 
 /** One run's steps and log, refreshed while the run goes on. */
 export function PipelineRunDialog(props: {
@@ -106,38 +100,13 @@ export function PipelineRunDialog(props: {
           </Table>
         )}
         <Box mt={2}>
-          {run.logs.length === 0 ? (
-            <Typography variant="body2" color="textSecondary">
-              Nothing logged yet.
-            </Typography>
-          ) : (
-            <Table size="small" aria-label="Run log">
-              <TableHead>
-                <TableRow>
-                  <TableCell>Time</TableCell>
-                  <TableCell>Level</TableCell>
-                  <TableCell>Step</TableCell>
-                  <TableCell>Message</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {run.logs.map(log => (
-                  <TableRow key={log.id}>
-                    <TableCell style={{ whiteSpace: 'nowrap' }}>
-                      {formatDateTime(log.timestamp)}
-                    </TableCell>
-                    <TableCell style={{ color: levelColors[log.level] }}>
-                      {log.level}
-                    </TableCell>
-                    <TableCell>{log.step ?? ''}</TableCell>
-                    <TableCell style={{ whiteSpace: 'pre-wrap' }}>
-                      {log.message}
-                    </TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
-          )}
+          <LogTable
+            lines={run.logs}
+            label="Run log"
+            sourceTitle="Step"
+            sourceOf={log => log.step ?? ''}
+            formatTimestamp={formatDateTime}
+          />
         </Box>
       </>
     );

@@ -1,0 +1,2 @@
+export { LogTable } from './LogTable';
+export type { LogLine } from './LogTable';
