@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Benchmarks of self-serve data product creation (issue F2), of the access workflow (F3) and of
-// lineage (F4: OpenLineage ingestion and graph queries). From the repository root:
+// Benchmarks of self-serve data product creation (issue F2), of the access workflow (F3), of
+// lineage (F4: OpenLineage ingestion and graph queries) and of data quality scans. From the
+// repository root:
 //
 //   node bench/run.mjs provision-100 [--products 100] [--engines pglite,postgres]
 //   node bench/run.mjs template-run  [--runs 10] [--warmup 1] [--poll-ms 50]
@@ -8,6 +9,8 @@
 //   node bench/run.mjs lineage       [--nodes 100000] [--edges 300000] [--queries 250] [--engines sqlite,postgres]
 //                                    [--rate 500] [--seconds 20] [--parts query,ingest]
 //   node bench/run.mjs lineage-tab   [--runs 10] [--nodes 1000] [--edges 1500] [--max-load L]   (Chromium)
+//   node bench/run.mjs quality-scan  [--rows 10000000] [--runs 5]                  (PostgreSQL server)
+//   node bench/run.mjs health        [--products 1250] [--ports 4] [--runs 20] [--engines sqlite,postgres]
 //   node bench/run.mjs all
 //
 // Each benchmark measures in a child process (TypeScript through the repository's own transform,
@@ -20,6 +23,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { runLineageTab } from './lineage-tab/report.mjs';
+import { runHealth } from './health/report.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -34,6 +38,16 @@ const BENCHMARKS = {
   lineage: runLineage,
   'lineage-tab': args =>
     runLineageTab(args, { measure, option, table, num, times, statCells }),
+  'quality-scan': runQualityScan,
+  health: args =>
+    runHealth(args, {
+      measure,
+      option,
+      table,
+      num,
+      times,
+      serverEnv: SERVER_ENV,
+    }),
 };
 
 function usage(message) {
@@ -48,7 +62,10 @@ function usage(message) {
       '  lineage:       --nodes N (100000)  --edges N (300000)  --queries N (250)  --engines sqlite,postgres\n' +
       '                 --rate N (500)  --seconds S (20)  --parts query,ingest\n' +
       '                 [--products N (200)  --product-queries N (40)  --ingest-events N (10000)  --concurrency N (4)  --seed N]' +
-      '\n  lineage-tab:   --runs N (10)  --nodes N (1000)  --edges N (1500)  [--max-load L]',
+      '\n  lineage-tab:   --runs N (10)  --nodes N (1000)  --edges N (1500)  [--max-load L]' +
+      '\n  quality-scan:  --rows N (10000000)  --runs N (5)' +
+      '\n  health:        --products N (1250)  --ports N (4)  --history N (3)  --runs N (20)  --writes N (100)  --page N (50)' +
+      '\n                 --engines sqlite,postgres  [--warmup N (3)  --memory-runs N (3)  --load-concurrency N  --seed N]',
   );
   process.exit(2);
 }
@@ -1059,6 +1076,120 @@ async function runLineage(args) {
     results,
     failures,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// quality-scan
+
+async function runQualityScan(args) {
+  const rows = Number(option(args, 'rows', '10000000'));
+  const runs = Number(option(args, 'runs', '5'));
+  if (!process.env[SERVER_ENV]) {
+    const why = `${SERVER_ENV} is not set: quality-scan runs on a PostgreSQL server`;
+    console.error(`  quality-scan: skipped, ${why}`);
+    return {
+      options: { rows, runs },
+      skipped: { postgres: why },
+      results: {},
+      failures: [],
+    };
+  }
+  console.error(
+    `▶ quality-scan on postgres (${rows.toLocaleString(
+      'en',
+    )} rows, ${runs} runs)`,
+  );
+  const r = await measure('quality-scan/measure.ts', [
+    '--rows',
+    String(rows),
+    '--runs',
+    String(runs),
+  ]);
+  const t = r.table;
+  console.log(
+    `\nquality-scan: ${r.checks.length} checks of ${
+      t.name
+    } (${t.rows.toLocaleString('en')} rows, ${t.columns} columns, ${t.size}; ${
+      t.sizeWithIndexes
+    } with its primary key), warm cache, ${r.runs} runs interleaved (ms)\n`,
+  );
+  console.log(
+    table(
+      ['variant', 'what', 'mean', 'p50', 'p95', 'max', 'queries'],
+      [
+        [
+          '(a) count(*)',
+          'SELECT count(*) of the table',
+          ...statCells(r.timingsMs.count),
+          1,
+        ],
+        [
+          '(b) engine',
+          'PostgresQualityEngine.scan() of the 20 checks',
+          ...statCells(r.timingsMs.engine),
+          r.queries.engine,
+        ],
+        [
+          '(b2) engine, 17',
+          'the same scan without the 2 patterns and the non-key duplicates',
+          ...statCells(r.timingsMs.engineWithoutCostly),
+          r.queries.engineWithoutCostly,
+        ],
+        [
+          '(c) one query each',
+          'the same 20 checks, each its own SELECT',
+          ...statCells(r.timingsMs.perCheck),
+          r.queries.perCheck,
+        ],
+      ],
+    ),
+  );
+  const g = r.goals;
+  console.log(
+    `\n(b)/(a): p50 ${times(r.ratios.engineVsCount.p50)}, p95 ${times(
+      r.ratios.engineVsCount.p95,
+    )} → goal <= ${g.engineVsCountMax}× ${
+      g.engineVsCountMet ? 'MET' : 'NOT MET'
+    }` +
+      `\n(b2)/(a): p50 ${times(
+        r.ratios.engineWithoutCostlyVsCount.p50,
+      )}, p95 ${times(r.ratios.engineWithoutCostlyVsCount.p95)}` +
+      `\n(c)/(b): p50 ${times(r.ratios.perCheckVsEngine.p50)}, p95 ${times(
+        r.ratios.perCheckVsEngine.p95,
+      )} → goal >= ${g.perCheckVsEngineMin}× ${
+        g.perCheckVsEngineMet ? 'MET' : 'NOT MET'
+      }`,
+  );
+  const p = r.plans;
+  console.log(
+    `\nplans: count(*) ${p.count.workersPlanned} worker(s); engine aggregate ${
+      p.aggregate.workersPlanned
+    } worker(s), JIT ${p.aggregate.jit ? 'on' : 'off'}${p.separate
+      .map(
+        x =>
+          `; ${x.key} alone ${x.workersPlanned} worker(s), JIT ${
+            x.jit ? 'on' : 'off'
+          }`,
+      )
+      .join('')}`,
+  );
+  console.log('\neach check alone, one run (ms):\n');
+  console.log(
+    table(
+      ['check', 'metric', 'ms', 'value', 'status'],
+      r.checks.map(c => {
+        const m = r.measurements.find(x => x.key === c.key);
+        return [
+          c.key,
+          c.metric,
+          num(r.perCheckAloneMs[c.key], 0),
+          m?.value ?? '–',
+          m?.status ?? '–',
+        ];
+      }),
+    ),
+  );
+  return { options: { rows, runs }, results: r, failures: r.failures };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -63,6 +63,21 @@ export interface Config {
       /** How often scheduled pipelines are looked at. Default 30. */
       dispatchFrequencySeconds?: number;
     };
+    /** Quality checks, health and alerts (see the README, "Quality and health"). */
+    quality?: {
+      /** Cron (UTC) of a port's checks when its contract's rules name no `schedule`. Default hourly. */
+      defaultSchedule?: string;
+      /** Days results are kept (each check's newest is always kept). Default 90. */
+      retentionDays?: number;
+      /** A port's scan is cancelled after this long. Default 600. */
+      timeoutSeconds?: number;
+      /** A running scan without a heartbeat for this long is marked interrupted. Default 120. */
+      staleAfterSeconds?: number;
+      /** How often scheduled checks are looked at. Default 30. */
+      dispatchFrequencySeconds?: number;
+      /** Cron (UTC) of the daily digest for people who chose one. Default `0 7 * * *`. */
+      digestSchedule?: string;
+    };
     /** OpenLineage ingestion and lineage graphs (see the README, "Lineage"). */
     lineage?: {
       /** Largest single event body, e.g. `2mb` (default). */

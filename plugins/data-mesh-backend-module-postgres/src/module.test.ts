@@ -9,6 +9,8 @@ import {
   dataPlatformProvidersExtensionPoint,
   PipelineEngine,
   pipelineEnginesExtensionPoint,
+  QualityEngine,
+  qualityEnginesExtensionPoint,
 } from '@backstage-data-mesh/plugin-data-mesh-node';
 import { readPostgresProviderConfig } from './config';
 import { dataMeshModulePostgres } from './module';
@@ -17,10 +19,11 @@ import { exampleRequest } from './__testUtils__/examples';
 describe('dataMeshModulePostgres', () => {
   jest.setTimeout(120_000);
 
-  it('registers the provider and the pipeline engine with the data-mesh plugin, sharing one PGlite in the configured data dir', async () => {
+  it('registers the provider, the pipeline engine and the quality engine with the data-mesh plugin, sharing one PGlite in the configured data dir', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'data-mesh-module-'));
     const providers: DataPlatformProvider[] = [];
     const engines: PipelineEngine[] = [];
+    const qualityEngines: QualityEngine[] = [];
     // Stands in for the data-mesh backend plugin, which owns the extension point.
     const dataMesh = createBackendPlugin({
       pluginId: 'data-mesh',
@@ -30,6 +33,9 @@ describe('dataMeshModulePostgres', () => {
         });
         env.registerExtensionPoint(pipelineEnginesExtensionPoint, {
           addEngine: (...e) => engines.push(...e),
+        });
+        env.registerExtensionPoint(qualityEnginesExtensionPoint, {
+          addEngine: (...e) => qualityEngines.push(...e),
         });
         env.registerInit({ deps: {}, async init() {} });
       },
@@ -52,9 +58,12 @@ describe('dataMeshModulePostgres', () => {
         ['postgres', 'PostgreSQL'],
       ]);
       expect(engines.map(e => e.id)).toEqual(['postgres']);
+      // A port's checks run on the engine whose id is its provider's.
+      expect(qualityEngines.map(e => e.id)).toEqual(['postgres']);
       // One client: a PGlite data dir may only be opened once.
       const clientOf = (o: unknown) => (o as { client: unknown }).client;
       expect(clientOf(engines[0])).toBe(clientOf(providers[0]));
+      expect(clientOf(qualityEngines[0])).toBe(clientOf(providers[0]));
       const validation = await providers[0].validate(
         exampleRequest('sales-orders', 'orders'),
       );
@@ -70,6 +79,7 @@ describe('dataMeshModulePostgres', () => {
   it('registers nothing when disabled', async () => {
     const providers: DataPlatformProvider[] = [];
     const engines: PipelineEngine[] = [];
+    const qualityEngines: QualityEngine[] = [];
     const dataMesh = createBackendPlugin({
       pluginId: 'data-mesh',
       register(env) {
@@ -78,6 +88,9 @@ describe('dataMeshModulePostgres', () => {
         });
         env.registerExtensionPoint(pipelineEnginesExtensionPoint, {
           addEngine: (...e) => engines.push(...e),
+        });
+        env.registerExtensionPoint(qualityEnginesExtensionPoint, {
+          addEngine: (...e) => qualityEngines.push(...e),
         });
         env.registerInit({ deps: {}, async init() {} });
       },
@@ -93,6 +106,7 @@ describe('dataMeshModulePostgres', () => {
     });
     expect(providers).toEqual([]);
     expect(engines).toEqual([]);
+    expect(qualityEngines).toEqual([]);
     await backend.stop();
   });
 });

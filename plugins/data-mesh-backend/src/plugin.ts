@@ -14,6 +14,7 @@ import {
   agreementRevokePermission,
   dataMeshLineagePermissions,
   dataMeshPermissions,
+  dataMeshQualityPermissions,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
 import {
   agreementPermissionResourceRef,
@@ -22,11 +23,14 @@ import {
   dataPlatformProvidersExtensionPoint,
   PipelineEngine,
   pipelineEnginesExtensionPoint,
+  QualityEngine,
+  qualityEnginesExtensionPoint,
 } from '@backstage-data-mesh/plugin-data-mesh-node';
 import { AgreementStore } from './database/AgreementStore';
 import { DeploymentStore } from './database/DeploymentStore';
 import { LineageStore } from './database/LineageStore';
 import { PipelineStore } from './database/PipelineStore';
+import { QualityStore } from './database/QualityStore';
 import { AccessNotifier } from './service/access/AccessNotifier';
 import { AccessService } from './service/access/AccessService';
 import { GrantEnforcer } from './service/access/GrantEnforcer';
@@ -48,6 +52,11 @@ import { createPipelineRouter } from './service/pipelineRouter';
 import { PipelineRunner } from './service/pipelines/PipelineRunner';
 import { PipelineScheduler } from './service/pipelines/PipelineScheduler';
 import { readPipelineSettings } from './service/pipelines/settings';
+import { QualityNotifier } from './service/quality/QualityNotifier';
+import { QualityScheduler } from './service/quality/QualityScheduler';
+import { QualityService } from './service/quality/QualityService';
+import { readQualitySettings } from './service/quality/settings';
+import { createQualityRouter } from './service/qualityRouter';
 
 /**
  * The data-mesh backend plugin: the provisioning coordinator, its deployments API and the
@@ -82,6 +91,20 @@ export const dataMeshPlugin = createBackendPlugin({
             );
           }
           engines.set(engine.id, engine);
+        }
+      },
+    });
+
+    const qualityEngines = new Map<string, QualityEngine>();
+    env.registerExtensionPoint(qualityEnginesExtensionPoint, {
+      addEngine(...added) {
+        for (const engine of added) {
+          if (qualityEngines.has(engine.id)) {
+            throw new Error(
+              `Quality engine '${engine.id}' is registered twice`,
+            );
+          }
+          qualityEngines.set(engine.id, engine);
         }
       },
     });
@@ -123,6 +146,7 @@ export const dataMeshPlugin = createBackendPlugin({
           agreementCreatePermission,
           accessReconcilePermission,
           ...dataMeshLineagePermissions,
+          ...dataMeshQualityPermissions,
         ]);
         const agreements = await AgreementStore.create(deps.database);
         deps.permissionsRegistry.addResourceType({
@@ -294,6 +318,83 @@ export const dataMeshPlugin = createBackendPlugin({
           },
         });
 
+        const qualitySettings = readQualitySettings(
+          deps.config,
+          settings.defaultProvider,
+        );
+        const qualityStore = await QualityStore.create(deps.database);
+        const quality = new QualityService({
+          store: qualityStore,
+          lineage: lineageStore,
+          index: lineageIndex,
+          directory: productDirectory,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          engines: qualityEngines,
+          notifier: new QualityNotifier({
+            notifications: deps.notifications,
+            agreements,
+            store: qualityStore,
+            logger: deps.logger,
+          }),
+          settings: qualitySettings,
+          logger: deps.logger,
+          auditor: deps.auditor,
+        });
+        deps.lifecycle.addShutdownHook(() => quality.drain());
+        runner.onFinished(finished => quality.onPipelineRun(finished));
+        ingestor.onStored(events =>
+          quality
+            .onLineageEvents(events)
+            .catch(error =>
+              deps.logger.warn(
+                `Quality facets of OpenLineage events not imported: ${
+                  (error as Error).message
+                }`,
+              ),
+            ),
+        );
+        const qualityScheduler = new QualityScheduler({
+          store: qualityStore,
+          quality,
+          logger: deps.logger,
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'data-mesh-quality-dispatch',
+          frequency: { seconds: qualitySettings.dispatchFrequencySeconds },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 20 },
+          fn: async () => {
+            await qualityStore.failStale(
+              new Date(Date.now() - qualitySettings.staleAfterMs),
+              'Interrupted: the backend running these checks stopped',
+            );
+            await qualityScheduler.dispatch();
+          },
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'data-mesh-quality-retention',
+          frequency: { hours: 24 },
+          timeout: { minutes: 30 },
+          initialDelay: { minutes: 5 },
+          fn: async () => {
+            const removed = await qualityStore.deleteOlderThan(
+              new Date(Date.now() - qualitySettings.retentionDays * 86_400_000),
+            );
+            if (removed > 0) {
+              deps.logger.info(`Removed ${removed} old quality run(s)`);
+            }
+          },
+        });
+        await deps.scheduler.scheduleTask({
+          id: 'data-mesh-quality-digest',
+          frequency: { cron: qualitySettings.digestSchedule },
+          timeout: { minutes: 10 },
+          fn: async () => {
+            await quality.sendDigests();
+          },
+        });
+
         // First: its routes parse bodies with their own (larger) limits.
         deps.httpRouter.use(
           createLineageRouter({
@@ -306,8 +407,18 @@ export const dataMeshPlugin = createBackendPlugin({
               directory: productDirectory,
               store: lineageStore,
               maxNodes: lineageSettings.maxNodes,
+              healthOf: refs => quality.healthOf(refs),
             }),
             settings: lineageSettings,
+          }),
+        );
+        deps.httpRouter.use(
+          createQualityRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            store: qualityStore,
+            quality,
           }),
         );
         deps.httpRouter.use(

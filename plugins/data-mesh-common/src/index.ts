@@ -24,3 +24,6 @@ export * from './api/pipelines';
 export * from './lineage/naming';
 export * from './lineage/openlineage';
 export * from './lineage/validateOpenLineageEvent';
+export * from './quality/QualityCheck';
+export * from './quality/compileQualityChecks';
+export * from './api/quality';

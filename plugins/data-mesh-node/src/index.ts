@@ -11,3 +11,5 @@ export * from './techAdapter/TechAdapterClient';
 export * from './access/agreementPermissionRules';
 export * from './pipelines/PipelineEngine';
 export * from './pipelines/extensionPoint';
+export * from './quality/QualityEngine';
+export * from './quality/extensionPoint';

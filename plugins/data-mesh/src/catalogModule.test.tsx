@@ -5,6 +5,11 @@ import { renderTestApp } from '@backstage/frontend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { loadExampleProductEntities } from './__testUtils__/examples';
+import {
+  fakeDataMeshApi,
+  fakeQualityMethods,
+} from './__testUtils__/fakeDataMeshApi';
+import { DataMeshApi, dataMeshApiRef } from './api';
 import { dataMeshCatalogModule } from './catalogModule';
 
 const service: Entity = {
@@ -25,10 +30,13 @@ const entities: Entity[] = [
   service,
 ];
 
-function renderCatalog(kind: string) {
+function renderCatalog(kind: string, dataMeshApi?: DataMeshApi) {
   return renderTestApp({
     features: [catalogPlugin, dataMeshCatalogModule],
-    apis: [catalogApiMock({ entities })],
+    apis: [
+      catalogApiMock({ entities }),
+      [dataMeshApiRef, dataMeshApi ?? fakeDataMeshApi(fakeQualityMethods())],
+    ],
     initialRouteEntries: ['/catalog'],
     config: {
       backend: { baseUrl: 'http://localhost:7007' },
@@ -79,6 +87,7 @@ describe('dataMeshCatalogModule', () => {
     expect(headers).toEqual(
       expect.arrayContaining([
         'Name',
+        'Health',
         'Type',
         'Domain',
         'Owner',
@@ -122,5 +131,45 @@ describe('dataMeshCatalogModule', () => {
     }, slowly);
     expect(columnHeaders()).not.toContain('Domain');
     expect(screen.queryByRole('textbox', { name: 'Product type' })).toBeNull();
+  }, 20000);
+
+  it('shows the health of every data product row from one request', async () => {
+    const api = fakeDataMeshApi(
+      fakeQualityMethods({
+        health: [
+          {
+            entityRef: 'dataproduct:default/sales-orders',
+            status: 'degraded',
+            ports: [{ port: 'orders', status: 'degraded' }],
+            openIncidents: 0,
+          },
+          {
+            entityRef: 'dataproduct:default/pos-transactions',
+            status: 'failing',
+            ports: [{ port: 'transactions', status: 'failing' }],
+            openIncidents: 1,
+          },
+        ],
+      }),
+    );
+    renderCatalog('dataproduct', api);
+
+    await waitFor(() => {
+      expect(
+        within(row('Sales Orders')).getByLabelText('Health: degraded'),
+      ).toBeInTheDocument();
+      expect(
+        within(row('POS Transactions')).getByLabelText('Health: failing'),
+      ).toBeInTheDocument();
+    }, slowly);
+    expect(
+      within(row('POS Transactions')).getByText('1 open incident'),
+    ).toBeInTheDocument();
+    // The table renders its rows several times while filters register; answers are reused.
+    expect(api.getHealth).toHaveBeenCalledTimes(1);
+    expect([...api.getHealth.mock.calls[0][0]].sort()).toEqual([
+      'dataproduct:default/pos-transactions',
+      'dataproduct:default/sales-orders',
+    ]);
   }, 20000);
 });

@@ -6,7 +6,7 @@ import {
   createExtensionDataRef,
   createFrontendModule,
 } from '@backstage/frontend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { TableColumn } from '@backstage/core-components';
 import { CatalogExportSettings, CatalogTable } from '@backstage/plugin-catalog';
 import catalogPlugin, {
@@ -23,6 +23,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { CatalogFilterBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { DATA_PRODUCT_KIND } from '@backstage-data-mesh/plugin-data-mesh-common';
+import { ProductHealthCell } from './components/ProductHealth';
 import { productTypeLabel } from './productTypes';
 import { parseRefOrUndefined } from './refs';
 
@@ -52,6 +53,18 @@ const domainColumn: TableColumn<CatalogTableRow> = {
   },
 };
 
+// Health is not in the entity, so the column cannot sort or search; each cell asks for its
+// product's health and the cells of a page share one request (see HealthBatchLoader).
+const healthColumn: TableColumn<CatalogTableRow> = {
+  title: 'Health',
+  sorting: false,
+  searchable: false,
+  width: '130px',
+  render: ({ entity }) => (
+    <ProductHealthCell entityRef={stringifyEntityRef(entity)} />
+  ),
+};
+
 /** Data product columns when the kind filter is DataProduct, the catalog's defaults otherwise. */
 export const dataMeshCatalogColumns: CatalogTableColumnsFunc = context => {
   if (!isDataProductKind(context.filters.kind?.value)) {
@@ -60,6 +73,7 @@ export const dataMeshCatalogColumns: CatalogTableColumnsFunc = context => {
   return [
     CatalogTable.columns.createTitleColumn({ hidden: true }),
     CatalogTable.columns.createNameColumn({ defaultKind: DATA_PRODUCT_KIND }),
+    healthColumn,
     productTypeColumn,
     domainColumn,
     CatalogTable.columns.createOwnerColumn(),

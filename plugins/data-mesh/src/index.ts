@@ -1,8 +1,8 @@
 /**
- * Backstage Data Mesh frontend plugin: data product cards (pipeline and deployment included), the
- * ODCS contract view, the Lineage tab, access requests (the Access tab, approvals and My access
- * pages), and modules that teach the catalog and api-docs plugins about data products and
- * contracts.
+ * Backstage Data Mesh frontend plugin: data product cards (pipeline, deployment and health
+ * included), the ODCS contract view, the Lineage and Quality tabs, access requests (the Access
+ * tab, approvals and My access pages), and modules that teach the catalog and api-docs plugins
+ * about data products, their health and contracts.
  *
  * @packageDocumentation
  */
@@ -17,6 +17,8 @@ export {
   dataProductAccessContent,
   dataProductLineageContent,
   dataProductPipelineCard,
+  dataProductQualityContent,
+  dataProductHealthCard,
   accessApprovalsPage,
   myAccessPage,
 } from './plugin';
@@ -60,12 +62,39 @@ export type {
   PipelineRunLog,
   PipelineRunWithLogs,
   PipelineSummary,
+  HealthStatus,
+  HealthReason,
+  HealthSummary,
+  PortHealth,
+  PortQuality,
+  ProductQuality,
+  QualityAlertPreferences,
+  QualityCheck,
+  QualityCheckStatus,
+  QualityHistory,
+  QualityHistoryQuery,
+  QualityIncident,
+  QualityResult,
+  QualityResultSource,
+  QualityRun,
+  QualityRunLog,
+  QualityRunStatus,
+  QualityRunWithResults,
+  QualityThreshold,
+  QualityUnit,
+  SloCompliance,
+  UnsupportedQualityRule,
 } from './api';
 export { DeploymentCard } from './components/DeploymentCard';
 export type { DeploymentCardProps } from './components/DeploymentCard';
 export { RequestAccessDialog } from './components/RequestAccessDialog';
 export type { RequestAccessDialogProps } from './components/RequestAccessDialog';
 export { PipelineCard } from './components/PipelineCard';
+export { QualityContent } from './components/QualityContent';
+export type { QualityContentProps } from './components/QualityContent';
+export { HealthCard } from './components/HealthCard';
+export { HealthChip } from './components/HealthChip';
+export type { HealthChipProps } from './components/HealthChip';
 export type { PipelineCardProps } from './components/PipelineCard';
 export { dataMeshCatalogModule } from './catalogModule';
 export { dataMeshApiDocsModule } from './apiDocsModule';

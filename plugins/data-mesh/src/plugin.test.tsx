@@ -26,15 +26,20 @@ import dataMeshPlugin, {
 import {
   accessApprovalsPage,
   dataProductAccessContent,
+  dataProductHealthCard,
   dataProductLineageContent,
   dataProductOverviewCard,
+  dataProductQualityContent,
   dataProductPipelineCard,
   dataProductPortsCard,
   myAccessPage,
   odcsContractContent,
 } from './plugin';
 import { dataMeshApiRef } from './api';
-import { fakeDataMeshApi } from './__testUtils__/fakeDataMeshApi';
+import {
+  fakeDataMeshApi,
+  fakeQualityMethods,
+} from './__testUtils__/fakeDataMeshApi';
 
 const dataProduct = loadExampleDataProduct('sales-orders');
 const contract = loadExampleContract('sales-orders.orders');
@@ -74,6 +79,12 @@ describe('data-mesh plugin wiring', () => {
       dataMeshPlugin.getExtension('entity-card:data-mesh/pipeline'),
     ).toBeDefined();
     expect(
+      dataMeshPlugin.getExtension('entity-content:data-mesh/quality'),
+    ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('entity-card:data-mesh/health'),
+    ).toBeDefined();
+    expect(
       dataMeshPlugin.getExtension('page:data-mesh/approvals'),
     ).toBeDefined();
     expect(
@@ -88,6 +99,7 @@ describe('data-mesh plugin wiring', () => {
     ['overview', createExtensionTester(dataProductOverviewCard)],
     ['ports', createExtensionTester(dataProductPortsCard)],
     ['pipeline', createExtensionTester(dataProductPipelineCard)],
+    ['health', createExtensionTester(dataProductHealthCard)],
   ])('shows the %s card on data products only', (_name, tester) => {
     expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
     const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
@@ -120,6 +132,16 @@ describe('data-mesh plugin wiring', () => {
     const tester = createExtensionTester(dataProductLineageContent);
     expect(tester.get(coreExtensionData.routePath)).toBe('/lineage');
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Lineage');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(dataProduct)).toBe(true);
+    expect(filter(component)).toBe(false);
+    expect(filter(contract)).toBe(false);
+  });
+
+  it('adds a Quality tab to data products only', () => {
+    const tester = createExtensionTester(dataProductQualityContent);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/quality');
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Quality');
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     expect(filter(dataProduct)).toBe(true);
     expect(filter(component)).toBe(false);
@@ -208,6 +230,36 @@ describe('data-mesh plugin wiring', () => {
       'dataproduct:default/sales-orders',
     );
   });
+
+  it('renders the Health card on a data product entity page, linking to the Quality tab', async () => {
+    const api = fakeDataMeshApi(fakeQualityMethods());
+    renderTestApp({
+      extensions: [
+        createTestEntityPage({ entity: dataProduct }),
+        dataProductHealthCard,
+        dataProductQualityContent,
+      ],
+      apis: [[dataMeshApiRef, api]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    // The test page loads the card and the tab lazily: give it time.
+    const link = await screen.findByRole(
+      'link',
+      { name: 'Checks, incidents and runs' },
+      { timeout: 10000 },
+    );
+    expect(link).toHaveAttribute(
+      'href',
+      '/catalog/default/dataproduct/sales-orders/quality',
+    );
+    // The tab shares the page in this test: both show the product's health.
+    expect(
+      screen.getAllByLabelText('Health of this product: failing').length,
+    ).toBeGreaterThan(0);
+    expect(api.getQuality).toHaveBeenCalledWith(
+      'dataproduct:default/sales-orders',
+    );
+  }, 20000);
 
   it('renders neither card on a component entity page', async () => {
     renderTestApp({

@@ -110,6 +110,28 @@ export const dataProductLineageContent = EntityContentBlueprint.make({
   },
 });
 
+/** `entity-content:data-mesh/quality`: the Quality tab of a data product (checks, incidents, runs). */
+export const dataProductQualityContent = EntityContentBlueprint.make({
+  name: 'quality',
+  params: {
+    path: '/quality',
+    title: 'Quality',
+    filter: { kind: DATA_PRODUCT_KIND },
+    loader: () =>
+      import('./components/QualityContent').then(m => <m.QualityContent />),
+  },
+});
+
+/** `entity-card:data-mesh/health`: the product's and its ports' health, linking to the Quality tab. */
+export const dataProductHealthCard = EntityCardBlueprint.make({
+  name: 'health',
+  params: {
+    type: 'content',
+    filter: { kind: DATA_PRODUCT_KIND },
+    loader: () => import('./components/HealthCard').then(m => <m.HealthCard />),
+  },
+});
+
 /** `entity-card:data-mesh/pipeline`: the product's pipeline, its last runs and "Run now". */
 export const dataProductPipelineCard = EntityCardBlueprint.make({
   name: 'pipeline',
@@ -150,9 +172,9 @@ export const myAccessPage = PageBlueprint.make({
 });
 
 /**
- * The Data Mesh frontend plugin: data product cards (overview, ports, deployment, pipeline), the
- * ODCS contract tab, the Access and Lineage tabs, the approvals inbox and My access pages, and the
- * client of the Data Mesh backend.
+ * The Data Mesh frontend plugin: data product cards (overview, ports, deployment, pipeline,
+ * health), the ODCS contract tab, the Access, Lineage and Quality tabs, the approvals inbox and My
+ * access pages, and the client of the Data Mesh backend.
  * @public
  */
 export const dataMeshPlugin = createFrontendPlugin({
@@ -171,9 +193,11 @@ export const dataMeshPlugin = createFrontendPlugin({
     dataProductPortsCard,
     dataProductDeploymentCard,
     dataProductPipelineCard,
+    dataProductHealthCard,
     odcsContractContent,
     dataProductAccessContent,
     dataProductLineageContent,
+    dataProductQualityContent,
     accessApprovalsPage,
     myAccessPage,
   ],

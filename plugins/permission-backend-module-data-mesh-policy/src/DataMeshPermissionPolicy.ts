@@ -27,6 +27,9 @@ import {
   dataProductDeployPermission,
   dataProductPipelineReadPermission,
   dataProductPipelineRunPermission,
+  dataProductQualityImportPermission,
+  dataProductQualityReadPermission,
+  dataProductQualityRunPermission,
   dataProductUnprovisionPermission,
   lineageIngestPermission,
   lineageReadPermission,
@@ -41,21 +44,26 @@ const OWNER_ONLY = [
   dataProductDeployPermission,
   dataProductUnprovisionPermission,
   dataProductPipelineRunPermission,
+  dataProductQualityRunPermission,
+  dataProductQualityImportPermission,
 ];
 
 const SIGNED_IN = [
   agreementCreatePermission,
   dataProductDeploymentReadPermission,
   dataProductPipelineReadPermission,
+  dataProductQualityReadPermission,
   lineageReadPermission,
 ];
 
 /**
  * The app's permission policy with Backstage Data Mesh installed:
- * - deploying, unprovisioning and running the pipeline of a data product: its owners (catalogue ownership, through group
- *   membership) and members of `dataMesh.permissions.adminGroups`; nobody else;
- * - reading deployments, pipeline runs and lineage: any signed-in user (connection details and
- *   lineage are what consumers need);
+ * - deploying, unprovisioning, running the pipeline or the quality checks of a data product, and
+ *   importing quality results for it as a user: its owners (catalogue ownership, through group
+ *   membership) and members of `dataMesh.permissions.adminGroups`; nobody else. CI jobs import
+ *   with an external-access token restricted to `data-mesh.data-product.quality.import`;
+ * - reading deployments, pipeline runs, quality, health and lineage: any signed-in user
+ *   (connection details, health and lineage are what consumers need);
  * - sending OpenLineage events as a user: platform admins only. Producers outside Backstage
  *   (Airflow, Spark, dbt) send with an external-access token, a service principal, which the
  *   policy never sees; restrict that token to `data-mesh.lineage.ingest` in app-config;

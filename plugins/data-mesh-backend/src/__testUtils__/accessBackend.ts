@@ -27,11 +27,13 @@ import permissionModuleDataMeshPolicy from '@backstage-data-mesh/plugin-permissi
 import {
   PostgresPipelineEngine,
   PostgresProvider,
+  PostgresQualityEngine,
   SqlClient,
 } from '@backstage-data-mesh/plugin-data-mesh-backend-module-postgres';
 import {
   dataPlatformProvidersExtensionPoint,
   pipelineEnginesExtensionPoint,
+  qualityEnginesExtensionPoint,
 } from '@backstage-data-mesh/plugin-data-mesh-node';
 import { JsonObject } from '@backstage/types';
 import { Knex } from 'knex';
@@ -143,6 +145,7 @@ export async function startAccessBackend(options: {
         deps: {
           providers: dataPlatformProvidersExtensionPoint,
           engines: pipelineEnginesExtensionPoint,
+          qualityEngines: qualityEnginesExtensionPoint,
           database: coreServices.database,
           scheduler: coreServices.scheduler,
         },
@@ -152,6 +155,9 @@ export async function startAccessBackend(options: {
           );
           deps.engines.addEngine(
             new PostgresPipelineEngine({ client: options.warehouse }),
+          );
+          deps.qualityEngines.addEngine(
+            new PostgresQualityEngine({ client: options.warehouse }),
           );
           db = await deps.database.getClient();
           scheduler = deps.scheduler;

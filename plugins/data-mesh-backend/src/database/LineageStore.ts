@@ -16,6 +16,16 @@ export interface StoredNode {
   name: string;
   updatedAt: string;
   latestRunId?: string;
+  /** Jobs: their newest run, so that graphs show last-run badges without a query. */
+  latestRun?: LatestRun;
+}
+
+/** The state of a job's newest run. */
+export interface LatestRun {
+  runId: string;
+  state: string;
+  startedAt?: string;
+  endedAt?: string;
 }
 
 export interface StoredEdge {
@@ -152,13 +162,72 @@ const byKey =
     return x < y ? -1 : 1;
   };
 
+function storedNode(r: Record<string, any>): StoredNode {
+  return {
+    id: Number(r.id),
+    type: r.type,
+    namespace: r.namespace,
+    name: r.name,
+    updatedAt: iso(r.updated_at as DbDate),
+    latestRunId: r.latest_run_id ?? undefined,
+    latestRun:
+      r.latest_run_id && r.run_state
+        ? {
+            runId: r.latest_run_id,
+            state: r.run_state,
+            startedAt: iso(r.run_started_at as DbDate | null),
+            endedAt: iso(r.run_ended_at as DbDate | null),
+          }
+        : undefined,
+  };
+}
+
 /**
  * The lineage store over the plugin's database (SQLite or PostgreSQL). `ingest` writes a batch
  * of validated events in one transaction with a few bulk statements, so that thousands of
  * events per second fit; every write is an upsert, so a repeated event changes nothing.
  */
 export class LineageStore {
-  private constructor(private readonly db: Knex) {}
+  private readonly postgres: boolean;
+  /** Rows per statement: PostgreSQL takes fewer, larger statements better (65,535 parameters). */
+  private readonly chunk: number;
+
+  private constructor(private readonly db: Knex) {
+    this.postgres = db.client.config.client === 'pg';
+    this.chunk = this.postgres ? 1000 : CHUNK;
+  }
+
+  /**
+   * The ids of some nodes. PostgreSQL plans a join on a VALUES list as a hash join over the
+   * unique index, where a tuple `IN` list of the same keys took twice as long; SQLite has no
+   * column names for VALUES and does well with `IN`.
+   */
+  private async nodeIds(
+    tx: Knex.Transaction,
+    batch: PendingNode[],
+  ): Promise<
+    Array<{
+      id: number | string;
+      type: string;
+      namespace: string;
+      name: string;
+    }>
+  > {
+    if (!this.postgres) {
+      return tx('lineage_nodes')
+        .whereIn(
+          ['type', 'namespace', 'name'],
+          batch.map(n => [n.type, n.namespace, n.name]),
+        )
+        .select('id', 'type', 'namespace', 'name');
+    }
+    const values = batch.map(() => '(?, ?, ?)').join(', ');
+    const { rows } = await tx.raw(
+      `SELECT n.id, n.type, n.namespace, n.name FROM lineage_nodes AS n JOIN (VALUES ${values}) AS v (type, namespace, name) ON n.type = v.type AND n.namespace = v.namespace AND n.name = v.name`,
+      batch.flatMap(n => [n.type, n.namespace, n.name]),
+    );
+    return rows;
+  }
 
   static async create(database: DatabaseService): Promise<LineageStore> {
     return new LineageStore(await migratedClient(database));
@@ -388,7 +457,7 @@ export class LineageStore {
   ): Promise<void> {
     await this.db.transaction(async tx => {
       const sortedEvents = [...events].sort(byKey(e => e.key));
-      for (const batch of chunks(sortedEvents)) {
+      for (const batch of chunks(sortedEvents, this.chunk)) {
         await tx('lineage_events')
           .insert(
             batch.map(({ key, kind, event }) => {
@@ -426,32 +495,34 @@ export class LineageStore {
         created_at: now,
         updated_at: now,
       });
-      for (const batch of chunks(withFields)) {
+      for (const batch of chunks(withFields, this.chunk)) {
         await tx('lineage_nodes')
           .insert(batch.map(row))
           .onConflict(['type', 'namespace', 'name'])
-          .merge(['fields', 'updated_at']);
+          .merge(['fields', 'updated_at'])
+          // Most events repeat a dataset's schema: leaving an unchanged row alone saves a
+          // rewrite of it (and, on PostgreSQL, a dead tuple per event).
+          .where(
+            tx.raw(
+              'lineage_nodes.fields IS NULL OR lineage_nodes.fields <> excluded.fields',
+            ),
+          );
       }
-      for (const batch of chunks(withRuns)) {
+      for (const batch of chunks(withRuns, this.chunk)) {
         await tx('lineage_nodes')
           .insert(batch.map(row))
           .onConflict(['type', 'namespace', 'name'])
           .merge(['latest_run_id', 'updated_at']);
       }
-      for (const batch of chunks(without)) {
+      for (const batch of chunks(without, this.chunk)) {
         await tx('lineage_nodes')
           .insert(batch.map(row))
           .onConflict(['type', 'namespace', 'name'])
           .ignore();
       }
       const ids = new Map<NodeKey, number>();
-      for (const batch of chunks(all)) {
-        const found = await tx('lineage_nodes')
-          .whereIn(
-            ['type', 'namespace', 'name'],
-            batch.map(n => [n.type, n.namespace, n.name]),
-          )
-          .select('id', 'type', 'namespace', 'name');
+      for (const batch of chunks(all, this.chunk)) {
+        const found = await this.nodeIds(tx, batch);
         for (const r of found) {
           ids.set(nodeKey(r.type, r.namespace, r.name), Number(r.id));
         }
@@ -465,11 +536,17 @@ export class LineageStore {
           last_run_id: e.runId ?? null,
         }))
         .sort((a, b) => a.source_id - b.source_id || a.target_id - b.target_id);
-      for (const batch of chunks(edgeRows)) {
+      for (const batch of chunks(edgeRows, this.chunk)) {
         await tx('lineage_edges')
           .insert(batch)
           .onConflict(['source_id', 'target_id'])
-          .merge(['last_seen_at', 'last_run_id']);
+          .merge(['last_seen_at', 'last_run_id'])
+          // A run's START and COMPLETE name the same edges: the second one has nothing to add.
+          .where(
+            tx.raw(
+              'lineage_edges.last_run_id IS NULL OR excluded.last_run_id IS NULL OR lineage_edges.last_run_id <> excluded.last_run_id',
+            ),
+          );
       }
       const columnRows = [...columnEdges.values()]
         .map(e => ({
@@ -487,7 +564,7 @@ export class LineageStore {
               `${r.source_dataset_id}\u0000${r.source_field}\u0000${r.target_dataset_id}\u0000${r.target_field}`,
           ),
         );
-      for (const batch of chunks(columnRows)) {
+      for (const batch of chunks(columnRows, this.chunk)) {
         await tx('lineage_column_edges')
           .insert(batch)
           .onConflict([
@@ -513,7 +590,7 @@ export class LineageStore {
         }));
       // A late or repeated event never moves a run back: state follows the newest event time.
       const newer = `(excluded.state_time > lineage_runs.state_time)`;
-      for (const batch of chunks(runRows)) {
+      for (const batch of chunks(runRows, this.chunk)) {
         await tx('lineage_runs')
           .insert(batch)
           .onConflict('run_id')
@@ -548,7 +625,7 @@ export class LineageStore {
           created_at: now,
         }))
         .sort(byKey(r => `${r.dataset_id}\u0000${r.run_id}`));
-      for (const batch of chunks(versionRows)) {
+      for (const batch of chunks(versionRows, this.chunk)) {
         await tx('lineage_dataset_versions')
           .insert(batch)
           .onConflict(['dataset_id', 'run_id'])
@@ -557,37 +634,37 @@ export class LineageStore {
     });
   }
 
-  /** Nodes with an id above `afterId`, in id order. */
+  /** Nodes with an id above `afterId`, in id order, jobs with their newest run. */
   async nodesAfter(afterId: number, limit = 50_000): Promise<StoredNode[]> {
-    const rows = await this.db('lineage_nodes')
-      .where('id', '>', afterId)
-      .orderBy('id')
-      .limit(limit)
-      .select('id', 'type', 'namespace', 'name', 'updated_at', 'latest_run_id');
-    return rows.map(r => ({
-      id: Number(r.id),
-      type: r.type,
-      namespace: r.namespace,
-      name: r.name,
-      updatedAt: iso(r.updated_at as DbDate),
-      latestRunId: r.latest_run_id ?? undefined,
-    }));
+    const rows = await this.nodesWithRuns()
+      .where('n.id', '>', afterId)
+      .orderBy('n.id')
+      .limit(limit);
+    return rows.map(storedNode);
   }
 
   /** Jobs whose newest run changed since `since`: the index refreshes their badges. */
   async jobsUpdatedSince(since: Date): Promise<StoredNode[]> {
-    const rows = await this.db('lineage_nodes')
-      .where('type', 'job')
-      .andWhere('updated_at', '>=', since)
-      .select('id', 'type', 'namespace', 'name', 'updated_at', 'latest_run_id');
-    return rows.map(r => ({
-      id: Number(r.id),
-      type: r.type,
-      namespace: r.namespace,
-      name: r.name,
-      updatedAt: iso(r.updated_at as DbDate),
-      latestRunId: r.latest_run_id ?? undefined,
-    }));
+    const rows = await this.nodesWithRuns()
+      .where('n.type', 'job')
+      .andWhere('n.updated_at', '>=', since);
+    return rows.map(storedNode);
+  }
+
+  private nodesWithRuns() {
+    return this.db('lineage_nodes as n')
+      .leftJoin('lineage_runs as r', 'r.run_id', 'n.latest_run_id')
+      .select(
+        'n.id',
+        'n.type',
+        'n.namespace',
+        'n.name',
+        'n.updated_at',
+        'n.latest_run_id',
+        'r.state as run_state',
+        'r.started_at as run_started_at',
+        'r.ended_at as run_ended_at',
+      );
   }
 
   async edgesAfter(afterId: number, limit = 100_000): Promise<StoredEdge[]> {
@@ -660,6 +737,16 @@ export class LineageStore {
       }
     }
     return result;
+  }
+
+  /** When a completed run last wrote any of some datasets (their newest version). */
+  async lastVersionAt(datasetIds: number[]): Promise<Date | undefined> {
+    if (datasetIds.length === 0) return undefined;
+    const row = await this.db('lineage_dataset_versions')
+      .whereIn('dataset_id', datasetIds)
+      .max({ last: 'created_at' })
+      .first();
+    return row?.last ? new Date(row.last as DbDate) : undefined;
   }
 
   /** The stored events of one run, oldest first (what a producer sent, as sent). */

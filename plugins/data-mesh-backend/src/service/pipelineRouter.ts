@@ -4,14 +4,9 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import {
-  DATA_PRODUCT_KIND,
   dataProductPipelineReadPermission,
   dataProductPipelineRunPermission,
   PipelineSummary,
@@ -20,6 +15,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { PipelineStore } from '../database/PipelineStore';
 import { isUuid } from './ids';
+import { authorizeOnEntity, dataProductRefOf, requester } from './routeHelpers';
 import { PipelineRunner } from './pipelines/PipelineRunner';
 import { nextCronTime } from './pipelines/PipelineScheduler';
 
@@ -29,15 +25,6 @@ export interface PipelineRouterOptions {
   auditor: AuditorService;
   store: PipelineStore;
   runner: PipelineRunner;
-}
-
-function requester(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.userEntityRef ?? `${principal.type}:${principal.subject}`;
 }
 
 /**
@@ -51,28 +38,13 @@ export function createPipelineRouter(
   const { httpAuth, permissions, auditor, store, runner } = options;
   const router = Router();
 
-  async function authorize(
+  const authorize = (
     permission: ResourcePermission<'catalog-entity'>,
     resourceRef: string,
     credentials: BackstageCredentials,
-  ) {
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${permission.name} on ${resourceRef}`,
-      );
-    }
-  }
+  ) => authorizeOnEntity(permissions, permission, resourceRef, credentials);
 
-  const refOf = (params: { namespace: string; name: string }) =>
-    stringifyEntityRef({
-      kind: DATA_PRODUCT_KIND,
-      namespace: params.namespace,
-      name: params.name,
-    });
+  const refOf = dataProductRefOf;
 
   router.get('/pipelines/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {

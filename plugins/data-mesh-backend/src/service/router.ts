@@ -9,11 +9,8 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   DATA_PRODUCT_KIND,
   dataProductDeploymentReadPermission,
@@ -27,6 +24,7 @@ import { z } from 'zod';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { DataProductValidator } from './DataProductValidator';
 import { isUuid } from './ids';
+import { authorizeOnEntity, requester } from './routeHelpers';
 import { ProvisioningCoordinator } from './ProvisioningCoordinator';
 
 export interface RouterOptions {
@@ -87,15 +85,6 @@ function normalizeRef(ref: string): string {
   }
 }
 
-function requester(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.userEntityRef ?? `${principal.type}:${principal.subject}`;
-}
-
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
@@ -105,21 +94,11 @@ export async function createRouter(
   // A product with the contracts of all its ports (POST /validate) can exceed express' 100 kB.
   router.use(express.json({ limit: '1mb' }));
 
-  async function authorize(
+  const authorize = (
     permission: ResourcePermission<'catalog-entity'>,
     resourceRef: string,
     credentials: BackstageCredentials,
-  ) {
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${permission.name} on ${resourceRef}`,
-      );
-    }
-  }
+  ) => authorizeOnEntity(permissions, permission, resourceRef, credentials);
 
   router.post('/deployments', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {

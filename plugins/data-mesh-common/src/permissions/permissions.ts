@@ -122,3 +122,35 @@ export const dataMeshAccessPermissions = [
   agreementRevokePermission,
   accessReconcilePermission,
 ];
+
+/** Run a data product's quality checks now. @public */
+export const dataProductQualityRunPermission = createPermission({
+  name: 'data-mesh.data-product.quality.run',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** See a data product's checks, their history, health, SLOs and incidents. @public */
+export const dataProductQualityReadPermission = createPermission({
+  name: 'data-mesh.data-product.quality.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Import quality results from outside (datacontract CLI, dbt) for a data product. Like OpenLineage
+ * producers, CI jobs call with an external-access token restricted to this permission.
+ * @public
+ */
+export const dataProductQualityImportPermission = createPermission({
+  name: 'data-mesh.data-product.quality.import',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/** The quality permissions on DataProduct entities (resource type `catalog-entity`). @public */
+export const dataMeshQualityPermissions = [
+  dataProductQualityRunPermission,
+  dataProductQualityReadPermission,
+  dataProductQualityImportPermission,
+];

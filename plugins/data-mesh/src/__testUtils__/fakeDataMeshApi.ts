@@ -18,6 +18,12 @@ export {
   syntheticProductRef,
 } from './lineageFixtures';
 export type { FakeMesh } from './lineageFixtures';
+export {
+  fakeQualityMethods,
+  makeProductQuality,
+  qualityEntityRef,
+} from './qualityFixtures';
+export type { FakeQualityOptions } from './qualityFixtures';
 
 /**
  * A DataMeshApi whose methods are jest mocks that fail unless a test overrides them, so a test
@@ -45,6 +51,13 @@ export function fakeDataMeshApi(
     getPipeline: unexpected('getPipeline'),
     runPipeline: unexpected('runPipeline'),
     getPipelineRun: unexpected('getPipelineRun'),
+    getQuality: unexpected('getQuality'),
+    getQualityHistory: unexpected('getQualityHistory'),
+    runQualityChecks: unexpected('runQualityChecks'),
+    getQualityRun: unexpected('getQualityRun'),
+    getHealth: unexpected('getHealth'),
+    getQualityAlertPreferences: unexpected('getQualityAlertPreferences'),
+    setQualityAlertPreferences: unexpected('setQualityAlertPreferences'),
     ...overrides,
   } as jest.Mocked<DataMeshApi>;
 }

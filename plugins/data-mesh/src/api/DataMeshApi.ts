@@ -8,17 +8,23 @@ import {
   DeployRequest,
   Deployment,
   DeploymentWithDetails,
+  HealthSummary,
   LineageDiffResponse,
   LineageGraphQuery,
   LineageGraphResponse,
   PipelineRun,
   PipelineRunWithLogs,
   PipelineSummary,
+  ProductQuality,
+  QualityAlertPreferences,
+  QualityHistory,
+  QualityHistoryQuery,
+  QualityRunWithResults,
 } from './types';
 
 /**
  * The Data Mesh backend, as the frontend sees it: deployments of data products, access
- * agreements to their output ports, lineage and pipelines.
+ * agreements to their output ports, lineage, pipelines, and data quality and health.
  * @public
  */
 export interface DataMeshApi {
@@ -53,6 +59,31 @@ export interface DataMeshApi {
   runPipeline(entityRef: string): Promise<PipelineRun>;
   /** One pipeline run with its steps and logs. */
   getPipelineRun(id: string): Promise<PipelineRunWithLogs>;
+
+  /** A product's health, and per output port its checks, results, SLOs; incidents and runs. */
+  getQuality(entityRef: string): Promise<ProductQuality>;
+  /** One check's measurements over the last days (30 by default), oldest first. */
+  getQualityHistory(query: QualityHistoryQuery): Promise<QualityHistory>;
+  /**
+   * Runs a product's checks now (one port, or all of them) and answers once every run has ended,
+   * with its results and logs. Only the product's owners may; 409 while a run is going on.
+   */
+  runQualityChecks(
+    entityRef: string,
+    options?: { port?: string },
+  ): Promise<QualityRunWithResults[]>;
+  /** One quality run with its results and logs. */
+  getQualityRun(id: string): Promise<QualityRunWithResults>;
+  /**
+   * The health of many products in one request. Products the caller may not see, or that the
+   * backend does not know, are left out.
+   */
+  getHealth(entityRefs: string[]): Promise<HealthSummary[]>;
+  /** How the signed-in user receives health alerts. */
+  getQualityAlertPreferences(): Promise<QualityAlertPreferences>;
+  setQualityAlertPreferences(
+    preferences: QualityAlertPreferences,
+  ): Promise<QualityAlertPreferences>;
 }
 
 /** @public */

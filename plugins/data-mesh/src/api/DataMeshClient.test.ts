@@ -473,4 +473,181 @@ describe('DataMeshClient', () => {
       );
     });
   });
+
+  describe('quality', () => {
+    const run = {
+      id: 'q1',
+      entityRef: 'dataproduct:default/sales-orders',
+      port: 'orders',
+      source: 'platform',
+      trigger: 'manual',
+      status: 'completed',
+      requestedBy: 'user:default/alice',
+      startedAt: '2025-03-01T10:00:00.000Z',
+      passed: 4,
+      failed: 1,
+      errored: 0,
+      results: [],
+      logs: [],
+    };
+
+    it('gets the quality of a product by namespace and name', async () => {
+      const quality = {
+        entityRef: 'dataproduct:default/sales-orders',
+        health: 'failing',
+        ports: [],
+        incidents: [],
+        runs: [],
+      };
+      const { client, fetch } = createClient(jsonResponse(200, quality));
+      await expect(
+        client.getQuality('dataproduct:team a/orders#1'),
+      ).resolves.toEqual(quality);
+      expect(fetch).toHaveBeenCalledWith(
+        `${baseUrl}/quality/team%20a/orders%231`,
+        undefined,
+      );
+    });
+
+    it("asks for one check's history of one port", async () => {
+      const history = {
+        entityRef: 'dataproduct:default/sales-orders',
+        port: 'orders',
+        checkKey: 'orders.order_id.nullValues',
+        points: [],
+      };
+      const { client, fetch } = createClient(jsonResponse(200, history));
+      await expect(
+        client.getQualityHistory({
+          entityRef: 'dataproduct:default/sales-orders',
+          port: 'orders',
+          checkKey: 'orders.order_id.nullValues',
+          days: 7,
+        }),
+      ).resolves.toEqual(history);
+      const url = new URL(String(fetch.mock.calls[0][0]));
+      expect(`${url.origin}${url.pathname}`).toBe(
+        `${baseUrl}/quality/default/sales-orders/history`,
+      );
+      expect(Object.fromEntries(url.searchParams)).toEqual({
+        port: 'orders',
+        check: 'orders.order_id.nullValues',
+        days: '7',
+      });
+    });
+
+    it('leaves the number of days to the backend when not given', async () => {
+      const { client, fetch } = createClient(jsonResponse(200, { points: [] }));
+      await client.getQualityHistory({
+        entityRef: 'dataproduct:default/sales-orders',
+        port: 'orders',
+        checkKey: 'dbt:not_null_orders',
+      });
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${baseUrl}/quality/default/sales-orders/history?port=orders&check=dbt%3Anot_null_orders`,
+      );
+    });
+
+    it('runs the checks of every port and waits for the results', async () => {
+      const { client, fetch } = createClient(jsonResponse(200, [run]));
+      await expect(
+        client.runQualityChecks('dataproduct:default/sales-orders'),
+      ).resolves.toEqual([run]);
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(
+        `${baseUrl}/quality/default/sales-orders/runs?wait=true`,
+      );
+      expect(init?.method).toBe('POST');
+      expect(init?.headers).toEqual({ 'Content-Type': 'application/json' });
+      expect(JSON.parse(String(init?.body))).toEqual({});
+    });
+
+    it('runs the checks of one port', async () => {
+      const { client, fetch } = createClient(jsonResponse(200, [run]));
+      await client.runQualityChecks('dataproduct:default/sales-orders', {
+        port: 'orders',
+      });
+      expect(JSON.parse(String(fetch.mock.calls[0][1]?.body))).toEqual({
+        port: 'orders',
+      });
+    });
+
+    it('maps a run refused while another goes on to a ResponseError', async () => {
+      const { client } = createClient(
+        jsonResponse(409, {
+          error: {
+            name: 'ConflictError',
+            message: 'The checks of orders are already running',
+          },
+          request: { method: 'POST', url: '/quality/default/sales-orders' },
+          response: { statusCode: 409 },
+        }),
+      );
+      const error = await client
+        .runQualityChecks('dataproduct:default/sales-orders')
+        .catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(409);
+      expect(error.cause.message).toBe(
+        'The checks of orders are already running',
+      );
+    });
+
+    it('gets one quality run with its results and logs', async () => {
+      const { client, fetch } = createClient(jsonResponse(200, run));
+      await expect(client.getQualityRun('q 1')).resolves.toEqual(run);
+      expect(fetch).toHaveBeenCalledWith(
+        `${baseUrl}/quality-runs/q%201`,
+        undefined,
+      );
+    });
+
+    it('posts the refs of many products and answers their health', async () => {
+      const summary = {
+        entityRef: 'dataproduct:default/sales-orders',
+        status: 'healthy',
+        ports: [{ port: 'orders', status: 'healthy' }],
+        openIncidents: 0,
+      };
+      const { client, fetch } = createClient(
+        jsonResponse(200, { items: [summary] }),
+      );
+      await expect(
+        client.getHealth([
+          'dataproduct:default/sales-orders',
+          'dataproduct:default/pos-transactions',
+        ]),
+      ).resolves.toEqual([summary]);
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(`${baseUrl}/health`);
+      expect(init?.method).toBe('POST');
+      expect(init?.headers).toEqual({ 'Content-Type': 'application/json' });
+      expect(JSON.parse(String(init?.body))).toEqual({
+        entityRefs: [
+          'dataproduct:default/sales-orders',
+          'dataproduct:default/pos-transactions',
+        ],
+      });
+    });
+
+    it("gets and sets the user's alert preferences", async () => {
+      const get = createClient(jsonResponse(200, { mode: 'immediate' }));
+      await expect(get.client.getQualityAlertPreferences()).resolves.toEqual({
+        mode: 'immediate',
+      });
+      expect(get.fetch).toHaveBeenCalledWith(
+        `${baseUrl}/quality/alert-preferences`,
+        undefined,
+      );
+
+      const put = createClient(jsonResponse(200, { mode: 'digest' }));
+      await expect(
+        put.client.setQualityAlertPreferences({ mode: 'digest' }),
+      ).resolves.toEqual({ mode: 'digest' });
+      const [url, init] = put.fetch.mock.calls[0];
+      expect(url).toBe(`${baseUrl}/quality/alert-preferences`);
+      expect(init?.method).toBe('PUT');
+      expect(JSON.parse(String(init?.body))).toEqual({ mode: 'digest' });
+    });
+  });
 });

@@ -12,18 +12,24 @@ import {
   DeployRequest,
   Deployment,
   DeploymentWithDetails,
+  HealthSummary,
   LineageDiffResponse,
   LineageGraphQuery,
   LineageGraphResponse,
   PipelineRun,
   PipelineRunWithLogs,
   PipelineSummary,
+  ProductQuality,
+  QualityAlertPreferences,
+  QualityHistory,
+  QualityHistoryQuery,
+  QualityRunWithResults,
 } from './types';
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
-/** `<namespace>/<name>` of a data product's pipeline routes, each part URL-encoded. */
-function pipelinePath(entityRef: string): string {
+/** `<namespace>/<name>` of a data product's pipeline and quality routes, each part URL-encoded. */
+function productPath(entityRef: string): string {
   const { namespace, name } = parseEntityRef(entityRef, {
     defaultKind: DATA_PRODUCT_KIND,
     defaultNamespace: 'default',
@@ -139,13 +145,13 @@ export class DataMeshClient implements DataMeshApi {
 
   async getPipeline(entityRef: string): Promise<PipelineSummary> {
     return this.request<PipelineSummary>(
-      `/pipelines/${pipelinePath(entityRef)}`,
+      `/pipelines/${productPath(entityRef)}`,
     );
   }
 
   async runPipeline(entityRef: string): Promise<PipelineRun> {
     return this.request<PipelineRun>(
-      `/pipelines/${pipelinePath(entityRef)}/runs`,
+      `/pipelines/${productPath(entityRef)}/runs`,
       { method: 'POST', headers: JSON_HEADERS, body: '{}' },
     );
   }
@@ -154,6 +160,65 @@ export class DataMeshClient implements DataMeshApi {
     return this.request<PipelineRunWithLogs>(
       `/pipeline-runs/${encodeURIComponent(id)}`,
     );
+  }
+
+  async getQuality(entityRef: string): Promise<ProductQuality> {
+    return this.request<ProductQuality>(`/quality/${productPath(entityRef)}`);
+  }
+
+  async getQualityHistory(query: QualityHistoryQuery): Promise<QualityHistory> {
+    const params = new URLSearchParams({
+      port: query.port,
+      check: query.checkKey,
+    });
+    if (query.days !== undefined) params.set('days', String(query.days));
+    return this.request<QualityHistory>(
+      `/quality/${productPath(query.entityRef)}/history?${params}`,
+    );
+  }
+
+  async runQualityChecks(
+    entityRef: string,
+    options: { port?: string } = {},
+  ): Promise<QualityRunWithResults[]> {
+    // wait=true: the backend answers once the runs have ended, with their results.
+    return this.request<QualityRunWithResults[]>(
+      `/quality/${productPath(entityRef)}/runs?wait=true`,
+      {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify(options.port ? { port: options.port } : {}),
+      },
+    );
+  }
+
+  async getQualityRun(id: string): Promise<QualityRunWithResults> {
+    return this.request<QualityRunWithResults>(
+      `/quality-runs/${encodeURIComponent(id)}`,
+    );
+  }
+
+  async getHealth(entityRefs: string[]): Promise<HealthSummary[]> {
+    const body = await this.request<{ items: HealthSummary[] }>('/health', {
+      method: 'POST',
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ entityRefs }),
+    });
+    return body.items;
+  }
+
+  async getQualityAlertPreferences(): Promise<QualityAlertPreferences> {
+    return this.request<QualityAlertPreferences>('/quality/alert-preferences');
+  }
+
+  async setQualityAlertPreferences(
+    preferences: QualityAlertPreferences,
+  ): Promise<QualityAlertPreferences> {
+    return this.request<QualityAlertPreferences>('/quality/alert-preferences', {
+      method: 'PUT',
+      headers: JSON_HEADERS,
+      body: JSON.stringify(preferences),
+    });
   }
 
   private async postAgreementAction(

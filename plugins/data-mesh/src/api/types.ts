@@ -41,6 +41,27 @@ export type {
   PipelineRunLog,
   PipelineRunWithLogs,
   PipelineSummary,
+  HealthStatus,
+  HealthReason,
+  HealthSummary,
+  PortHealth,
+  PortQuality,
+  ProductQuality,
+  QualityAlertPreferences,
+  QualityCheck,
+  QualityCheckStatus,
+  QualityHistory,
+  QualityIncident,
+  QualityResult,
+  QualityResultSource,
+  QualityRun,
+  QualityRunLog,
+  QualityRunStatus,
+  QualityRunWithResults,
+  QualityThreshold,
+  QualityUnit,
+  SloCompliance,
+  UnsupportedQualityRule,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
 
 /**
@@ -57,4 +78,17 @@ export interface LineageGraphQuery {
   depth?: number;
   /** Products to show with their datasets (at product level). */
   expand?: string[];
+}
+
+/**
+ * What `GET /quality/:namespace/:name/history` is asked for: one check of one port.
+ * @public
+ */
+export interface QualityHistoryQuery {
+  entityRef: string;
+  port: string;
+  /** The check's key (`QualityCheck.key`, or `<source>:<name>` for an external result). */
+  checkKey: string;
+  /** How far back, 1 to 366; the backend's default is 30. */
+  days?: number;
 }

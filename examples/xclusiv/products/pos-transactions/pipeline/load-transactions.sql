@@ -1,5 +1,6 @@
--- Till transactions of POS Transactions: one receipt per n (1..300), deterministic, about 40 a
--- day from 2026-03-02 on, over 8 stores with 4 tills each. A receipt's total is the sum of its
+-- Till transactions of POS Transactions: one receipt per n (1..300), deterministic, one every 36
+-- minutes (40 a day) up to the minute of the run, over 8 stores with 4 tills each. Times follow
+-- the run, as change data capture's would, so that the contract's freshness holds after a run. A receipt's total is the sum of its
 -- lines, which the step before (load-transaction-lines) wrote to the product's own
 -- transaction_lines table: a step reads what earlier steps of the run wrote.
 WITH receipts AS (
@@ -18,9 +19,7 @@ totals AS (
 SELECT
   t.transaction_id,
   r.store_id,
-  '2026-03-02 08:00:00+00'::timestamptz
-    + (r.n / 40) * INTERVAL '1 day'
-    + (r.n * 37 % 600) * INTERVAL '1 minute' AS transacted_at,
+  date_trunc('minute', now()) - (300 - r.n) * INTERVAL '36 minutes' AS transacted_at,
   CASE
     WHEN r.n % 25 = 0 THEN 'void'
     WHEN r.n % 10 = 0 THEN 'return'

@@ -1,4 +1,5 @@
 import {
+  LatestRun,
   LineageStore,
   StoredColumnEdge,
   StoredNode,
@@ -11,6 +12,7 @@ export interface IndexedNode {
   namespace: string;
   name: string;
   latestRunId?: string;
+  latestRun?: LatestRun;
 }
 
 export interface IndexedColumnEdge {
@@ -47,7 +49,8 @@ export class LineageGraphIndex {
   private readonly byKey = new Map<string, number>();
   private readonly out = new Map<number, number[]>();
   private readonly in = new Map<number, number[]>();
-  private readonly edgeSeen = new Map<string, string>();
+  // source → target → last seen: numeric keys, as string keys cost a concatenation per lookup.
+  private readonly edgeSeen = new Map<number, Map<number, string>>();
   private columnEdges: IndexedColumnEdge[] = [];
   private readonly columnsByDataset = new Map<number, IndexedColumnEdge[]>();
   private lastNodeId = 0;
@@ -88,6 +91,7 @@ export class LineageGraphIndex {
       namespace: node.namespace,
       name: node.name,
       latestRunId: node.latestRunId,
+      latestRun: node.latestRun,
     });
     this.byKey.set(key(node.type, node.namespace, node.name), node.id);
   }
@@ -107,7 +111,10 @@ export class LineageGraphIndex {
     );
     for (const job of jobs) {
       const known = this.nodes.get(job.id);
-      if (known) known.latestRunId = job.latestRunId;
+      if (known) {
+        known.latestRunId = job.latestRunId;
+        known.latestRun = job.latestRun;
+      }
     }
     for (;;) {
       const edges = await this.store.edgesAfter(this.lastEdgeId);
@@ -119,7 +126,13 @@ export class LineageGraphIndex {
         const ins = this.in.get(edge.target);
         if (ins) ins.push(edge.source);
         else this.in.set(edge.target, [edge.source]);
-        this.edgeSeen.set(`${edge.source}>${edge.target}`, edge.lastSeenAt);
+        const seen = this.edgeSeen.get(edge.source);
+        if (seen) seen.set(edge.target, edge.lastSeenAt);
+        else
+          this.edgeSeen.set(
+            edge.source,
+            new Map([[edge.target, edge.lastSeenAt]]),
+          );
       }
       this.lastEdgeId = edges[edges.length - 1].id;
     }
@@ -177,7 +190,7 @@ export class LineageGraphIndex {
   }
 
   lastSeen(source: number, target: number): string | undefined {
-    return this.edgeSeen.get(`${source}>${target}`);
+    return this.edgeSeen.get(source)?.get(target);
   }
 
   /** Column edges into or out of a dataset. */

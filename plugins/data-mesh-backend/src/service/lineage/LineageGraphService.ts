@@ -7,8 +7,8 @@ import {
   LineageGraphEdge,
   LineageGraphNode,
   LineageGraphResponse,
+  HealthSummary,
   LineageLevel,
-  LineageProvenance,
   MarquezDatasetData,
   MarquezJobData,
   MarquezLineageGraph,
@@ -42,16 +42,6 @@ type Unit =
   | { kind: 'product'; entityRef: string }
   | { kind: 'dataset'; node: IndexedNode };
 
-function unitId(unit: Unit): string {
-  return unit.kind === 'product'
-    ? formatNodeId({ type: 'product', entityRef: unit.entityRef })
-    : formatNodeId({
-        type: 'dataset',
-        namespace: unit.node.namespace,
-        name: unit.node.name,
-      });
-}
-
 function productId(entityRef: string) {
   return formatNodeId({ type: 'product', entityRef });
 }
@@ -60,13 +50,128 @@ function datasetId(namespace: string, name: string) {
   return formatNodeId({ type: 'dataset', namespace, name });
 }
 
+/** Edge keys are `source * base + target` over display numbers: exact below 2^53. */
+const DISPLAY_KEY_BASE = 2 ** 21;
+
+const jobLabels = new WeakMap<IndexedNode, string>();
+
 function jobLabel(job: IndexedNode) {
-  return `${job.namespace}:${job.name}`;
+  let label = jobLabels.get(job);
+  if (label === undefined) {
+    label = `${job.namespace}:${job.name}`;
+    jobLabels.set(job, label);
+  }
+  return label;
 }
 
-/** A walk over units: the depth each was reached at, and the observed unit pairs with their jobs. */
+/**
+ * A unit, one object per unit and query, so that the walk compares units by identity; its node
+ * id is built only if it is drawn (most datasets a walk looks at are not).
+ */
+class UnitEntry {
+  private cachedId?: string;
+
+  constructor(readonly unit: Unit) {}
+
+  get id(): string {
+    if (this.cachedId === undefined) {
+      this.cachedId =
+        this.unit.kind === 'product'
+          ? productId(this.unit.entityRef)
+          : datasetId(this.unit.node.namespace, this.unit.node.name);
+    }
+    return this.cachedId;
+  }
+}
+
+/**
+ * What one query asks again and again (which unit a dataset belongs to, a product's observed
+ * tables), answered once: the walk visits each dataset many times, and the string keys behind
+ * these answers were most of a product graph's time.
+ */
+class QueryScope {
+  // Which port a dataset node is, per directory snapshot: node ids never change meaning, so
+  // the answer holds for as long as the snapshot (30 s), across queries.
+  private static readonly owners = new WeakMap<
+    ProductDirectorySnapshot,
+    Map<number, PortDataset | null>
+  >();
+  private readonly owners: Map<number, PortDataset | null>;
+  private readonly unitsOfNodes = new Map<number, UnitEntry>();
+  private readonly productUnits = new Map<string, UnitEntry>();
+  private readonly datasetsOfProducts = new Map<string, IndexedNode[]>();
+
+  constructor(
+    readonly snapshot: ProductDirectorySnapshot,
+    private readonly index: LineageGraphIndex,
+  ) {
+    let owners = QueryScope.owners.get(snapshot);
+    if (!owners) {
+      owners = new Map();
+      QueryScope.owners.set(snapshot, owners);
+    }
+    this.owners = owners;
+  }
+
+  owner(node: IndexedNode): PortDataset | undefined {
+    let owner = this.owners.get(node.id);
+    if (owner === undefined) {
+      owner =
+        this.snapshot.datasets.get(datasetKey(node.namespace, node.name)) ??
+        null;
+      this.owners.set(node.id, owner);
+    }
+    return owner ?? undefined;
+  }
+
+  product(entityRef: string): UnitEntry {
+    let entry = this.productUnits.get(entityRef);
+    if (!entry) {
+      entry = {
+        id: productId(entityRef),
+        unit: { kind: 'product', entityRef },
+      };
+      this.productUnits.set(entityRef, entry);
+    }
+    return entry;
+  }
+
+  unitOf(node: IndexedNode): UnitEntry {
+    let entry = this.unitsOfNodes.get(node.id);
+    if (!entry) {
+      const owner = this.owner(node);
+      entry = owner
+        ? this.product(owner.entityRef)
+        : new UnitEntry({ kind: 'dataset', node });
+      this.unitsOfNodes.set(node.id, entry);
+    }
+    return entry;
+  }
+
+  /** The observed dataset nodes of a unit (a product's port tables that have been seen). */
+  datasetsOf(unit: Unit): IndexedNode[] {
+    if (unit.kind === 'dataset') return [unit.node];
+    let nodes = this.datasetsOfProducts.get(unit.entityRef);
+    if (!nodes) {
+      nodes = [];
+      for (const dataset of this.snapshot.products.get(unit.entityRef)
+        ?.datasets ?? []) {
+        const node = this.index.find(
+          'dataset',
+          normalizeNamespace(dataset.namespace),
+          dataset.name,
+        );
+        if (node) nodes.push(node);
+      }
+      this.datasetsOfProducts.set(unit.entityRef, nodes);
+    }
+    return nodes;
+  }
+}
+
+/** A walk over units: the depth each was reached at. */
 interface Walk {
-  units: Map<string, { unit: Unit; depth: number }>;
+  units: Map<UnitEntry, number>;
   truncated: boolean;
 }
 
@@ -78,6 +183,8 @@ export interface LineageGraphServiceOptions {
   maxNodes?: number;
   /** The most nodes (datasets and jobs) of a Marquez-shaped answer. Default 5,000. */
   maxMarquezNodes?: number;
+  /** Health of products and their ports (quality), shown on product and port-table nodes. */
+  healthOf?: (entityRefs: string[]) => Promise<HealthSummary[]>;
 }
 
 /**
@@ -98,48 +205,45 @@ export class LineageGraphService {
     this.store = options.store;
     this.maxNodes = options.maxNodes ?? 500;
     this.maxMarquezNodes = options.maxMarquezNodes ?? 5000;
+    this.healthOf = options.healthOf;
   }
 
-  private owner(
-    snapshot: ProductDirectorySnapshot,
-    node: IndexedNode,
-  ): PortDataset | undefined {
-    return snapshot.datasets.get(datasetKey(node.namespace, node.name));
-  }
+  private readonly healthOf?: (
+    entityRefs: string[],
+  ) => Promise<HealthSummary[]>;
 
-  private unitOf(snapshot: ProductDirectorySnapshot, node: IndexedNode): Unit {
-    const owner = this.owner(snapshot, node);
-    return owner
-      ? { kind: 'product', entityRef: owner.entityRef }
-      : { kind: 'dataset', node };
-  }
-
-  /** The observed dataset nodes of a unit (a product's port tables that have been seen). */
-  private datasetsOf(snapshot: ProductDirectorySnapshot, unit: Unit) {
-    if (unit.kind === 'dataset') return [unit.node];
-    const product = snapshot.products.get(unit.entityRef);
-    const nodes: IndexedNode[] = [];
-    for (const dataset of product?.datasets ?? []) {
-      const node = this.index.find(
-        'dataset',
-        normalizeNamespace(dataset.namespace),
-        dataset.name,
-      );
-      if (node) nodes.push(node);
+  /** Product nodes get their product's health, port tables their port's. */
+  private async addHealth(nodes: Map<string, LineageGraphNode>) {
+    if (!this.healthOf) return;
+    const refs = new Set<string>();
+    for (const node of nodes.values()) {
+      if (node.entityRef && node.kind !== 'field') refs.add(node.entityRef);
     }
-    return nodes;
+    if (refs.size === 0) return;
+    const health = new Map(
+      (await this.healthOf([...refs])).map(h => [h.entityRef, h]),
+    );
+    for (const node of nodes.values()) {
+      const summary = node.entityRef ? health.get(node.entityRef) : undefined;
+      if (!summary) continue;
+      if (node.kind === 'product') node.health = summary.status;
+      else if (node.kind === 'dataset' && node.port) {
+        node.health =
+          summary.ports.find(p => p.port === node.port)?.status ?? 'unknown';
+      }
+    }
   }
 
   /** Neighbour units one hop away: observed through jobs, declared through input ports. */
   private neighbours(
-    snapshot: ProductDirectorySnapshot,
-    unit: Unit,
+    scope: QueryScope,
+    entry: UnitEntry,
     downstream: boolean,
-  ): Unit[] {
-    const result: Unit[] = [];
-    const self = unitId(unit);
+  ): UnitEntry[] {
+    const result: UnitEntry[] = [];
     const index = this.index;
-    for (const dataset of this.datasetsOf(snapshot, unit)) {
+    const { unit } = entry;
+    for (const dataset of scope.datasetsOf(unit)) {
       const jobs = downstream
         ? index.successors(dataset.id)
         : index.predecessors(dataset.id);
@@ -150,21 +254,22 @@ export class LineageGraphService {
         for (const id of next) {
           const node = index.node(id);
           if (!node) continue;
-          const other = this.unitOf(snapshot, node);
-          if (unitId(other) !== self) result.push(other);
+          const other = scope.unitOf(node);
+          if (other !== entry) result.push(other);
         }
       }
     }
     if (unit.kind === 'product') {
+      const { snapshot } = scope;
       if (downstream) {
         for (const consumer of snapshot.declaredConsumers.get(unit.entityRef) ??
           []) {
-          result.push({ kind: 'product', entityRef: consumer });
+          result.push(scope.product(consumer));
         }
       } else {
         for (const input of snapshot.products.get(unit.entityRef)?.inputs ??
           []) {
-          result.push({ kind: 'product', entityRef: input.upstream });
+          result.push(scope.product(input.upstream));
         }
       }
     }
@@ -172,13 +277,12 @@ export class LineageGraphService {
   }
 
   private walk(
-    snapshot: ProductDirectorySnapshot,
-    focus: Unit,
+    scope: QueryScope,
+    focus: UnitEntry,
     direction: LineageDirection,
     depth: number,
   ): Walk {
-    const units = new Map<string, { unit: Unit; depth: number }>();
-    units.set(unitId(focus), { unit: focus, depth: 0 });
+    const units = new Map<UnitEntry, number>([[focus, 0]]);
     let truncated = false;
     const directions =
       direction === 'both' ? [true, false] : [direction === 'downstream'];
@@ -186,28 +290,27 @@ export class LineageGraphService {
     // each side rather than all of one side.
     const walks = directions.map(downstream => ({
       downstream,
-      frontier: [focus] as Unit[],
-      seen: new Set<string>([unitId(focus)]),
+      frontier: [focus],
+      seen: new Set<UnitEntry>([focus]),
     }));
     for (let d = 1; d <= depth && !truncated; d++) {
       for (const side of walks) {
-        const next: Unit[] = [];
-        for (const unit of side.frontier) {
+        const next: UnitEntry[] = [];
+        for (const entry of side.frontier) {
           if (truncated) break;
           for (const neighbour of this.neighbours(
-            snapshot,
-            unit,
+            scope,
+            entry,
             side.downstream,
           )) {
-            const id = unitId(neighbour);
-            if (side.seen.has(id)) continue;
-            const known = units.get(id);
+            if (side.seen.has(neighbour)) continue;
+            const known = units.has(neighbour);
             if (!known && units.size >= this.maxNodes) {
               truncated = true;
               break;
             }
-            side.seen.add(id);
-            if (!known) units.set(id, { unit: neighbour, depth: d });
+            side.seen.add(neighbour);
+            if (!known) units.set(neighbour, d);
             next.push(neighbour);
           }
         }
@@ -227,32 +330,55 @@ export class LineageGraphService {
     if (!focusProduct) {
       throw new NotFoundError(`No data product ${query.entityRef}`);
     }
-    const focus: Unit = { kind: 'product', entityRef: query.entityRef };
-    const walk = this.walk(snapshot, focus, query.direction, query.depth);
+    const scope = new QueryScope(snapshot, this.index);
+    const walk = this.walk(
+      scope,
+      scope.product(query.entityRef),
+      query.direction,
+      query.depth,
+    );
     const expanded = new Set(
       query.level === 'product'
         ? query.expand
-        : [...walk.units.values()]
-            .filter(u => u.unit.kind === 'product')
-            .map(u => (u.unit as { entityRef: string }).entityRef),
+        : [...walk.units.keys()]
+            .map(entry => entry.unit)
+            .filter(unit => unit.kind === 'product')
+            .map(unit => (unit as { entityRef: string }).entityRef),
     );
 
     const nodes = new Map<string, LineageGraphNode>();
     const edges = new Map<string, LineageGraphEdge>();
-    // Where an observed dataset is drawn: inside its expanded product, as its product, or alone.
-    const displayOf = (node: IndexedNode): string | undefined => {
-      const unit = this.unitOf(snapshot, node);
-      if (!walk.units.has(unitId(unit))) return undefined;
-      if (unit.kind === 'product' && !expanded.has(unit.entityRef)) {
-        return unitId(unit);
+    // Where an observed dataset is drawn: inside its expanded product, as its product, or alone
+    // (-1: not in the graph). Display nodes are numbered so that the edge loop below, the hot
+    // part of a query, keys its maps by numbers rather than by built strings.
+    const displayIds: string[] = [];
+    const displayNumbers = new Map<string, number>();
+    const displays = new Map<number, number>();
+    const displayOf = (node: IndexedNode): number => {
+      const known = displays.get(node.id);
+      if (known !== undefined) return known;
+      const entry = scope.unitOf(node);
+      const unit = entry.unit;
+      let display = -1;
+      if (walk.units.has(entry)) {
+        const displayId =
+          unit.kind === 'product' && !expanded.has(unit.entityRef)
+            ? entry.id
+            : datasetId(node.namespace, node.name);
+        display = displayNumbers.get(displayId) ?? displayIds.length;
+        if (display === displayIds.length) {
+          displayIds.push(displayId);
+          displayNumbers.set(displayId, display);
+        }
       }
-      return datasetId(node.namespace, node.name);
+      displays.set(node.id, display);
+      return display;
     };
     const productOfDisplay = new Map<string, string>();
 
-    for (const { unit, depth } of walk.units.values()) {
+    for (const [entry, depth] of walk.units) {
+      const { id, unit } = entry;
       if (unit.kind === 'dataset') {
-        const id = unitId(unit);
         nodes.set(id, {
           id,
           kind: 'dataset',
@@ -265,7 +391,6 @@ export class LineageGraphService {
         continue;
       }
       const product = snapshot.products.get(unit.entityRef);
-      const id = unitId(unit);
       productOfDisplay.set(id, unit.entityRef);
       nodes.set(id, {
         id,
@@ -300,50 +425,54 @@ export class LineageGraphService {
     }
 
     // Observed edges, collapsed through jobs to the units' display nodes.
-    const writers = new Map<string, Set<IndexedNode>>();
-    const edgeJobs = new Map<string, Set<IndexedNode>>();
-    for (const { unit } of walk.units.values()) {
-      for (const dataset of this.datasetsOf(snapshot, unit)) {
+    const writers = new Map<number, Set<IndexedNode>>();
+    const observed = new Map<
+      number,
+      { source: number; target: number; jobs: Set<IndexedNode>; seen?: string }
+    >();
+    for (const { unit } of walk.units.keys()) {
+      for (const dataset of scope.datasetsOf(unit)) {
         const target = displayOf(dataset);
-        if (!target) continue;
+        if (target < 0) continue;
         for (const jobId of this.index.predecessors(dataset.id)) {
           const job = this.index.node(jobId);
           if (!job) continue;
           // Last-run badges are for products and their tables, not for outside datasets.
           if (unit.kind === 'product') {
-            const set = writers.get(target) ?? new Set();
-            set.add(job);
-            writers.set(target, set);
+            const set = writers.get(target);
+            if (set) set.add(job);
+            else writers.set(target, new Set([job]));
           }
           for (const inputId of this.index.predecessors(jobId)) {
             const input = this.index.node(inputId);
             if (!input) continue;
             const source = displayOf(input);
-            if (!source || source === target) continue;
-            const edgeId = `${source}->${target}`;
-            let edge = edges.get(edgeId);
+            if (source < 0 || source === target) continue;
+            const key = source * DISPLAY_KEY_BASE + target;
+            let edge = observed.get(key);
             if (!edge) {
-              edge = {
-                id: edgeId,
-                source,
-                target,
-                provenance: 'observed' as LineageProvenance,
-              };
-              edges.set(edgeId, edge);
-              edgeJobs.set(edgeId, new Set());
+              edge = { source, target, jobs: new Set() };
+              observed.set(key, edge);
             }
-            edgeJobs.get(edgeId)!.add(job);
+            edge.jobs.add(job);
             const seen = this.index.lastSeen(inputId, jobId);
-            if (seen && (!edge.lastSeenAt || seen > edge.lastSeenAt)) {
-              edge.lastSeenAt = seen;
-            }
+            if (seen && (!edge.seen || seen > edge.seen)) edge.seen = seen;
           }
         }
       }
     }
-
-    for (const [edgeId, jobs] of edgeJobs) {
-      edges.get(edgeId)!.jobs = [...jobs].map(jobLabel);
+    for (const edge of observed.values()) {
+      const source = displayIds[edge.source];
+      const target = displayIds[edge.target];
+      const id = `${source}->${target}`;
+      edges.set(id, {
+        id,
+        source,
+        target,
+        provenance: 'observed',
+        jobs: [...edge.jobs].map(jobLabel),
+        lastSeenAt: edge.seen,
+      });
     }
 
     // Declared edges: an input port of a product in the graph on an upstream in the graph.
@@ -354,11 +483,11 @@ export class LineageGraphService {
       if (from && to) observedPairs.add(`${from}->${to}`);
     }
     const declaredPairs = new Set<string>();
-    for (const { unit } of walk.units.values()) {
+    for (const { unit } of walk.units.keys()) {
       if (unit.kind !== 'product') continue;
       for (const input of snapshot.products.get(unit.entityRef)?.inputs ?? []) {
         const upstreamId = productId(input.upstream);
-        if (!walk.units.has(upstreamId)) continue;
+        if (!walk.units.has(scope.product(input.upstream))) continue;
         const pair = `${input.upstream}->${unit.entityRef}`;
         declaredPairs.add(pair);
         if (observedPairs.has(pair)) continue;
@@ -391,7 +520,14 @@ export class LineageGraphService {
       }
     }
 
-    await this.addLastRuns(nodes, writers, productOfDisplay);
+    this.addLastRuns(
+      nodes,
+      new Map(
+        [...writers].map(([display, jobs]) => [displayIds[display], jobs]),
+      ),
+      productOfDisplay,
+    );
+    await this.addHealth(nodes);
     if (query.level === 'column') {
       await this.addColumns(snapshot, nodes, edges);
     }
@@ -408,25 +544,21 @@ export class LineageGraphService {
   }
 
   /** The newest run of the jobs that write each node (products: any of their tables). */
-  private async addLastRuns(
+  private addLastRuns(
     nodes: Map<string, LineageGraphNode>,
     writers: Map<string, Set<IndexedNode>>,
     productOfDisplay: Map<string, string>,
   ) {
-    const runIds = new Set<string>();
-    for (const jobs of writers.values()) {
-      for (const job of jobs) if (job.latestRunId) runIds.add(job.latestRunId);
-    }
-    if (runIds.size === 0) return;
-    const runs = await this.store.runs([...runIds]);
     const newest = (jobs: Iterable<IndexedNode>) => {
       let best: LineageGraphNode['lastRun'];
+      let bestTime = '';
       for (const job of jobs) {
-        const run = job.latestRunId ? runs.get(job.latestRunId) : undefined;
+        const run = job.latestRun;
         if (!run) continue;
         const time = run.endedAt ?? run.startedAt ?? '';
-        if (!best || time > (best.endedAt ?? '')) {
+        if (!best || time > bestTime) {
           best = { runId: run.runId, state: run.state, endedAt: run.endedAt };
+          bestTime = time;
         }
       }
       return best;
@@ -548,7 +680,7 @@ export class LineageGraphService {
       );
     }
     await this.index.ensureFresh();
-    const snapshot = await this.directory.get();
+    const scope = new QueryScope(await this.directory.get(), this.index);
     const namespace =
       parsed.type === 'dataset'
         ? normalizeNamespace(parsed.namespace)
@@ -582,10 +714,6 @@ export class LineageGraphService {
     }
     const ids = [...visited];
     const details = await this.store.nodeDetails(ids);
-    const runIds = ids
-      .map(id => this.index.node(id)?.latestRunId)
-      .filter((r): r is string => Boolean(r));
-    const runs = await this.store.runs(runIds);
     const idOf = (node: IndexedNode) =>
       formatNodeId({
         type: node.type,
@@ -619,7 +747,7 @@ export class LineageGraphService {
         updatedAt: detail?.updatedAt ?? '',
       };
       if (node.type === 'dataset') {
-        const owner = this.owner(snapshot, node);
+        const owner = scope.owner(node);
         const data: MarquezDatasetData = {
           type: 'DATASET',
           ...base,
@@ -638,7 +766,7 @@ export class LineageGraphService {
           outEdges,
         });
       } else {
-        const run = node.latestRunId ? runs.get(node.latestRunId) : undefined;
+        const run = node.latestRun;
         const toName = (n: number) => {
           const other = this.index.node(n)!;
           return { namespace: other.namespace, name: other.name };
@@ -659,7 +787,7 @@ export class LineageGraphService {
         }
         const writes = this.index
           .successors(id)
-          .map(n => this.owner(snapshot, this.index.node(n)!))
+          .map(n => scope.owner(this.index.node(n)!))
           .find(Boolean);
         if (writes) data.dataProduct = writes.entityRef;
         graph.push({ id: nodeIdString, type: 'JOB', data, inEdges, outEdges });
@@ -677,7 +805,8 @@ export class LineageGraphService {
     const product = snapshot.products.get(entityRef);
     if (!product) throw new NotFoundError(`No data product ${entityRef}`);
     const index = this.index;
-    const own = this.datasetsOf(snapshot, { kind: 'product', entityRef });
+    const scope = new QueryScope(snapshot, index);
+    const own = scope.datasetsOf({ kind: 'product', entityRef });
     const ownIds = new Set(own.map(n => n.id));
     const differences: LineageDifference[] = [];
     const idOfDataset = (n: IndexedNode) => datasetId(n.namespace, n.name);
@@ -694,7 +823,7 @@ export class LineageGraphService {
         for (const inputId of index.predecessors(jobId)) {
           if (ownIds.has(inputId)) continue;
           const input = index.node(inputId)!;
-          const owner = this.owner(snapshot, input);
+          const owner = scope.owner(input);
           if (owner) readPorts.add(`${owner.entityRef}|${owner.port}`);
           if (owner && owner.entityRef !== entityRef) {
             if (!declaredUpstreams.has(owner.entityRef)) {
@@ -736,14 +865,14 @@ export class LineageGraphService {
         const job = index.node(jobId)!;
         const writesTo = index
           .successors(jobId)
-          .map(n => this.owner(snapshot, index.node(n)!))
+          .map(n => scope.owner(index.node(n)!))
           .find(Boolean);
         const consumer = writesTo?.entityRef;
         if (consumer === entityRef) continue;
         if (consumer && declaredConsumers.has(consumer)) continue;
         const key = consumer ?? idOfJob(job);
         if (consumers.has(key)) continue;
-        const owner = this.owner(snapshot, dataset);
+        const owner = scope.owner(dataset);
         consumers.set(key, {
           kind: 'undeclaredConsumer',
           entityRef: consumer,

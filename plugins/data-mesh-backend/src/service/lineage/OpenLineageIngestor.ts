@@ -136,9 +136,24 @@ export class OpenLineageIngestor {
   }> = [];
   private flushing = false;
 
+  private readonly listeners: Array<
+    (events: AcceptedEvent[]) => Promise<void>
+  > = [];
+
+  /**
+   * Called with every committed batch, after the producers have their answer: quality reads the
+   * quality facets. A listener's failure is the listener's: it never fails ingestion.
+   */
+  onStored(listener: (events: AcceptedEvent[]) => Promise<void>) {
+    this.listeners.push(listener);
+  }
+
   private async write(events: AcceptedEvent[]) {
     await this.options.store.ingest(events);
     this.options.index.markStale();
+    for (const listener of this.listeners) {
+      setImmediate(() => void listener(events).catch(() => undefined));
+    }
   }
 
   private async flush() {

@@ -9,16 +9,12 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { JsonObject } from '@backstage/types';
 import {
-  contractEntityRef,
   DataProductEntity,
-  dataProductEntityRef,
   DataProductPipelineStep,
-  isDataProductEntity,
   OdcsContract,
   OPENLINEAGE_SCHEMA_URL,
   OpenLineageDataset,
   OpenLineageRunEvent,
-  parseOdcsContract,
   PipelineRun,
   PipelineRunLog,
   PipelineRunStep,
@@ -30,6 +26,11 @@ import {
 import { Duration } from 'luxon';
 import { PipelineStore } from '../../database/PipelineStore';
 import { OpenLineageIngestor } from '../lineage/OpenLineageIngestor';
+import {
+  providerOfPort,
+  readProduct,
+  readProductContracts,
+} from '../productContracts';
 
 const PRODUCER =
   'https://github.com/backstage-data-mesh/backstage-data-mesh/tree/main/plugins/data-mesh-backend';
@@ -52,6 +53,17 @@ export interface PipelineRunnerSettings {
   /** A running run whose heartbeat is older is taken as interrupted. */
   staleAfterMs: number;
   defaultProvider: string;
+}
+
+/** A recorded run, for listeners. */
+export interface FinishedPipelineRun {
+  runId: string;
+  entityRef: string;
+  succeeded: boolean;
+  /** Ports whose step completed. */
+  portsWritten: string[];
+  /** Ports whose step started (completed or failed). */
+  portsTouched: string[];
 }
 
 /** What one run needs from the catalogue, read when it starts. */
@@ -108,65 +120,21 @@ export class PipelineRunner {
   ) {}
 
   /** The product from the catalogue; 404 when there is none. */
-  async product(entityRef: string): Promise<DataProductEntity> {
-    const credentials = await this.options.auth.getOwnServiceCredentials();
-    const entity = await this.options.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
-    if (!entity || !isDataProductEntity(entity)) {
-      throw new NotFoundError(`No data product ${entityRef}`);
-    }
-    return entity;
+  product(entityRef: string): Promise<DataProductEntity> {
+    return readProduct(this.options.catalog, this.options.auth, entityRef);
   }
 
   /** Reads the product and the contracts its steps touch. */
-  private async context(entityRef: string): Promise<RunContext> {
-    const credentials = await this.options.auth.getOwnServiceCredentials();
-    const entity = await this.product(entityRef);
-    const namespace = entity.metadata.namespace ?? 'default';
-    const ports = entity.spec.outputPorts ?? [];
-    const inputs = entity.spec.inputPorts ?? [];
-    const refs = [
-      ...ports.map(p => contractEntityRef(p.contractId ?? '', namespace)),
-      ...inputs.map(i => {
-        const upstream = dataProductEntityRef(i.dataProduct, namespace);
-        const upstreamNamespace = upstream.split(':')[1].split('/')[0];
-        return contractEntityRef(i.contractId, upstreamNamespace);
-      }),
-    ];
-    const { items } = await this.options.catalog.getEntitiesByRefs(
-      { entityRefs: refs },
-      { credentials },
+  private context(entityRef: string): Promise<RunContext> {
+    return readProductContracts(
+      this.options.catalog,
+      this.options.auth,
+      entityRef,
     );
-    const parse = (api: Entity | null | undefined) => {
-      if (!api) return undefined;
-      const parsed = parseOdcsContract(
-        (api.spec as { definition?: unknown } | undefined)?.definition,
-        'spec.definition',
-      );
-      return parsed.contract;
-    };
-    const contracts: Record<string, OdcsContract> = {};
-    ports.forEach((port, i) => {
-      const contract = parse(items[i]);
-      if (contract) contracts[port.name] = contract;
-    });
-    const upstreamContracts: Record<string, OdcsContract> = {};
-    inputs.forEach((input, i) => {
-      const contract = parse(items[ports.length + i]);
-      if (contract) upstreamContracts[input.name] = contract;
-    });
-    return { entity, contracts, upstreamContracts };
   }
 
   private providerOf(entity: DataProductEntity, port: string): string {
-    const found = entity.spec.outputPorts.find(p => p.name === port);
-    const named = (found?.customProperties ?? []).find(
-      c => c.property === 'provisioner',
-    )?.value;
-    return typeof named === 'string' && named
-      ? named
-      : this.options.settings.defaultProvider;
+    return providerOfPort(entity, port, this.options.settings.defaultProvider);
   }
 
   /**
@@ -223,8 +191,19 @@ export class PipelineRunner {
     await Promise.allSettled([...this.running.values()]);
   }
 
+  private readonly listeners: Array<
+    (finished: FinishedPipelineRun) => Promise<void>
+  > = [];
+
+  /** Called after every run is recorded: quality checks the ports it wrote and health follows. */
+  onFinished(listener: (finished: FinishedPipelineRun) => Promise<void>) {
+    this.listeners.push(listener);
+  }
+
   private async execute(run: PipelineRun): Promise<void> {
     const { store, settings, logger } = this.options;
+    const written = new Set<string>();
+    const touched = new Set<string>();
     const logs: Array<{
       level: PipelineRunLog['level'];
       step?: string;
@@ -278,6 +257,7 @@ export class PipelineRunner {
           }
           state.status = 'running';
           state.startedAt = new Date().toISOString();
+          touched.add(step.port);
           await store.updateRun(run.id, { steps });
           const result = await this.runStep(
             context,
@@ -289,6 +269,7 @@ export class PipelineRunner {
           state.finishedAt = new Date().toISOString();
           state.output = result.output?.name;
           if (result.status === 'COMPLETED') {
+            written.add(step.port);
             state.status = 'succeeded';
             state.rowsWritten = result.rowsWritten;
             rowsWritten += result.rowsWritten ?? 0;
@@ -338,6 +319,17 @@ export class PipelineRunner {
         `Could not record the end of pipeline run ${run.id}: ${messageOf(
           error,
         )}`,
+      );
+    }
+    for (const listener of this.listeners) {
+      await listener({
+        runId: run.id,
+        entityRef: run.entityRef,
+        succeeded: !failure,
+        portsWritten: [...written],
+        portsTouched: [...touched],
+      }).catch(error =>
+        logger.warn(`After pipeline run ${run.id}: ${messageOf(error)}`),
       );
     }
   }

@@ -1,22 +1,9 @@
-import type { LineageHealth, LineageProvenance } from '../../api';
+import type { LineageProvenance } from '../../api';
 
-export const HEALTH_COLORS: Record<LineageHealth, string> = {
-  healthy: '#2e7d32',
-  degraded: '#ef6c00',
-  failing: '#c62828',
-  unknown: '#9e9e9e',
-};
-
-export const HEALTH_ORDER: LineageHealth[] = [
-  'healthy',
-  'degraded',
-  'failing',
-  'unknown',
-];
-
-export function healthColor(health?: LineageHealth): string {
-  return HEALTH_COLORS[health ?? 'unknown'] ?? HEALTH_COLORS.unknown;
-}
+// Health colours and their order come from the palette the health chips use, so the graph, the
+// Quality tab, the health card and the catalogue agree. The nodes keep their own light badge
+// rather than the chip: a graph has up to a thousand of them, in boxes of a fixed size.
+export { HEALTH_ORDER, healthColor } from '../HealthChip/healthStatus';
 
 export const PROVENANCE_LABELS: Record<LineageProvenance, string> = {
   declared: 'Declared (input port)',

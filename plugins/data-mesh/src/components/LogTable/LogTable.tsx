@@ -5,7 +5,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 
-/** A line of a deployment's or a pipeline run's log. */
+/** A line of a deployment's, a pipeline run's or a quality run's log. */
 export interface LogLine {
   id: number;
   timestamp: string;
@@ -20,14 +20,17 @@ const levelColors: Record<LogLine['level'], string | undefined> = {
   ERROR: '#c62828',
 };
 
-/** A log as a table: time, level (coloured), where it comes from, message. */
+/** A log as a table: time, level (coloured), where it comes from (when told), message. */
 export function LogTable<T extends LogLine>(props: {
   lines: T[];
   /** The table's accessible name, e.g. `Run log`. */
   label: string;
-  /** The heading of the column that says where a line comes from, e.g. `Step`. */
-  sourceTitle: string;
-  sourceOf: (line: T) => string;
+  /**
+   * The heading of the column that says where a line comes from, e.g. `Step`. Without it and
+   * `sourceOf` the column is left out (a quality run's lines all come from the run).
+   */
+  sourceTitle?: string;
+  sourceOf?: (line: T) => string;
   formatTimestamp: (iso: string) => string;
 }) {
   const { lines, label, sourceTitle, sourceOf, formatTimestamp } = props;
@@ -44,7 +47,7 @@ export function LogTable<T extends LogLine>(props: {
         <TableRow>
           <TableCell>Time</TableCell>
           <TableCell>Level</TableCell>
-          <TableCell>{sourceTitle}</TableCell>
+          {sourceOf && <TableCell>{sourceTitle}</TableCell>}
           <TableCell>Message</TableCell>
         </TableRow>
       </TableHead>
@@ -57,7 +60,7 @@ export function LogTable<T extends LogLine>(props: {
             <TableCell style={{ color: levelColors[line.level] }}>
               {line.level}
             </TableCell>
-            <TableCell>{sourceOf(line)}</TableCell>
+            {sourceOf && <TableCell>{sourceOf(line)}</TableCell>}
             <TableCell style={{ whiteSpace: 'pre-wrap' }}>
               {line.message}
             </TableCell>

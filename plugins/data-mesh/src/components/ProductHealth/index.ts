@@ -1,0 +1,3 @@
+export { ProductHealthCell } from './ProductHealthCell';
+export { HealthBatchLoader } from './HealthBatchLoader';
+export { useProductHealth } from './useProductHealth';

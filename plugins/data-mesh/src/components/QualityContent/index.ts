@@ -1,0 +1,2 @@
+export { QualityContent } from './QualityContent';
+export type { QualityContentProps } from './QualityContent';
