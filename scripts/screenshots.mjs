@@ -56,6 +56,20 @@ await page.getByText('transactions.transactions', { exact: true }).waitFor();
 await page.waitForTimeout(1000);
 await shot('lineage');
 
+// Quality: POS Transactions' checks (after the e2e journey or any run of its checks), and the
+// trend of one of them.
+await page.goto(`${base}/catalog/default/dataproduct/pos-transactions/quality`);
+await page.getByRole('table', { name: 'Checks of transactions' }).waitFor();
+await shot('quality');
+await page
+  .getByRole('button', { name: /^Invalid values in transaction_type/ })
+  .first()
+  .click();
+await page.getByRole('dialog').waitFor();
+await page.waitForTimeout(1000);
+await shot('quality-trend');
+await page.keyboard.press('Escape');
+
 // Access: a request of Lena's waits in Sofia's inbox (made through the API when there is none).
 const backend = process.env.BACKEND_URL ?? 'http://localhost:7007';
 const tokenOf = async user =>

@@ -51,6 +51,14 @@ function axisScale(
   return { factor: 1, label: 'rows' };
 }
 
+/** The smallest of 1, 2, 5 × 10^k at or above `value`. */
+function niceCeil(value: number): number {
+  if (!(value > 0)) return 0;
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 5, 10].find(m => m * power >= value) ?? 10;
+  return step * power;
+}
+
 function thresholdValues(threshold: QualityThreshold): number[] {
   return Array.isArray(threshold.value) ? threshold.value : [threshold.value];
 }
@@ -103,14 +111,20 @@ export function QualityTrendChart(props: QualityTrendChartProps) {
   const { points, unit, threshold, days } = props;
   const theme = useTheme();
 
+  const spanMs =
+    points.length > 1
+      ? Date.parse(points[points.length - 1].measuredAt) -
+        Date.parse(points[0].measuredAt)
+      : 0;
   const { data, scale, domain } = useMemo(() => {
     const limits = threshold ? thresholdValues(threshold) : [];
     const values = points.flatMap(p => (p.value === null ? [] : [p.value]));
     const largest = Math.max(0, ...values, ...limits);
     const s = axisScale(unit, largest);
     const low = Math.min(0, ...values, ...limits) / s.factor;
-    // Headroom above the highest value or threshold, so a line at the top stays visible.
-    const high = (largest / s.factor) * 1.1 || 1;
+    // Headroom above the highest value or threshold, so a line at the top stays visible,
+    // rounded up to a round number so the axis reads 0, 5, 10, 15 rather than 13.2000001.
+    const high = niceCeil((largest / s.factor) * 1.1) || 1;
     return {
       scale: s,
       domain: [low, high] as [number, number],
@@ -168,14 +182,23 @@ export function QualityTrendChart(props: QualityTrendChartProps) {
               type="number"
               scale="time"
               domain={['dataMin', 'dataMax']}
+              // Within two days, the time of day tells points apart; beyond, the date does.
               tickFormatter={(t: number) =>
-                formatDate(new Date(t).toISOString())
+                spanMs < 2 * 86_400_000
+                  ? new Date(t).toLocaleTimeString(undefined, {
+                      hour: '2-digit',
+                      minute: '2-digit',
+                    })
+                  : formatDate(new Date(t).toISOString())
               }
               stroke={axisColor}
             />
             <YAxis
               domain={domain}
               stroke={axisColor}
+              tickFormatter={(v: number) =>
+                v.toLocaleString(undefined, { maximumFractionDigits: 2 })
+              }
               label={{
                 value: scale.label,
                 angle: -90,
