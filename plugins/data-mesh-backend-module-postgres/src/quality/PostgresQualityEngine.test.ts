@@ -978,7 +978,10 @@ describe.each(targetNames())('PostgresQualityEngine on %s', targetName => {
       status: 'fail',
       value: 1,
     });
-    expect(together.byKey.note_dups).toMatchObject({ status: 'pass', value: 0 });
+    expect(together.byKey.note_dups).toMatchObject({
+      status: 'pass',
+      value: 0,
+    });
     // The catalogue and a scan per table, against: the catalogue, the scan of orders, then each
     // duplicate check the key does not answer alone, strings by their hash: e-mails by hash
     // (duplicates found) and again exactly, status and quantity, notes by hash (none: exact).
