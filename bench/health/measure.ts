@@ -16,7 +16,8 @@
 //
 //   node --expose-gc --require @backstage/cli/config/nodeTransform.cjs \
 //     bench/health/measure.ts --engine sqlite|postgres --out result.json \
-//     [--products 1250] [--ports 4] [--history 3] [--runs 20] [--writes 100] [--page 50] [--seed N]
+//     [--products 1250] [--ports 4] [--history 3] [--runs 20] [--writes 100] [--page 50]
+//     [--warmup 3] [--memory-runs 3] [--load-batch 25] [--load-concurrency N] [--seed N]
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -170,12 +171,17 @@ const TEMPLATE: Array<Template & { suffix: string }> = (() => {
       fail: 0,
     });
   return [
-    rows('rowCount', undefined, 'Number of rows must be greater than 0', {
-      threshold: { operator: 'mustBeGreaterThan', value: 0 },
-      dimension: 'completeness',
-      pass: 182_344,
-      fail: 0,
-    }),
+    rows(
+      'rowCount',
+      undefined,
+      'Number of rows in {table} must be greater than 0',
+      {
+        threshold: { operator: 'mustBeGreaterThan', value: 0 },
+        dimension: 'completeness',
+        pass: 182_344,
+        fail: 0,
+      },
+    ),
     rows('nullValues', 'id', 'Null values in id must be 0', {
       dimension: 'completeness',
     }),
@@ -312,7 +318,7 @@ function checksOf(port: string): QualityCheck[] {
     ...t,
     key: `${port}.${suffix}`,
     table: port,
-    name: `${t.name.replace(/^Number of rows/, `Number of rows in ${port}`)}`,
+    name: t.name.replace('{table}', port),
   }));
 }
 
@@ -551,22 +557,27 @@ async function interleave(
       const ms = performance.now() - start;
       if (i >= rounds.warmup) samples[name].push(round3(ms));
     }
+    // better-sqlite3 answers synchronously: let signals (Ctrl-C) through between rounds.
+    await new Promise(resolve => setImmediate(resolve));
   }
   return samples;
 }
 
+/** The plan of a query; long lines (the 500 product refs of an IN list) are cut. */
 async function explain(db: Knex, query: Knex.QueryBuilder, analyze: boolean) {
+  const cut = (line: string) =>
+    line.length > 200 ? `${line.slice(0, 200)}…` : line;
   const { sql, bindings } = query.toSQL();
   if (engine === 'sqlite') {
     const rows = await db.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings as any);
-    return (rows as Array<{ detail: string }>).map(r => r.detail);
+    return (rows as Array<{ detail: string }>).map(r => cut(r.detail));
   }
   const result = await db.raw(
     `EXPLAIN (${analyze ? 'ANALYZE, BUFFERS, ' : ''}COSTS OFF) ${sql}`,
     bindings as any,
   );
-  return (result.rows as Array<Record<string, string>>).map(
-    r => r['QUERY PLAN'],
+  return (result.rows as Array<Record<string, string>>).map(r =>
+    cut(r['QUERY PLAN']),
   );
 }
 
@@ -850,14 +861,15 @@ async function main() {
           lastCheckedAt?: string;
         }
       >();
+      let checksMs = 0;
       for (const entityRef of refs) {
         const statuses: HealthStatus[] = [];
         for (const port of ports) {
           const key = `${entityRef}\u0000${port}`;
-          const h = portHealth({
-            checks: checksOf(port),
-            latest: byPort.get(key) ?? [],
-          });
+          const built = performance.now();
+          const checks = checksOf(port);
+          checksMs += performance.now() - built;
+          const h = portHealth({ checks, latest: byPort.get(key) ?? [] });
           health.set(key, h);
           statuses.push(h.status);
         }
@@ -871,6 +883,7 @@ async function main() {
         rows: latest.length,
         readMs: read - started,
         computeMs: performance.now() - read,
+        checksMs,
         health,
       };
     };
@@ -881,6 +894,27 @@ async function main() {
           .join('quality_results as r', 'r.id', 'l.result_id')
           .whereIn('l.entity_ref', refs.slice(i, i + STORE_CHUNK))
           .select('r.*');
+        for (const row of chunk) all.push(row);
+      }
+      return all;
+    };
+    // For reference, not a baseline: the same rows with only the columns portHealth reads.
+    const narrowLatest = async () => {
+      const all: unknown[] = [];
+      for (let i = 0; i < refs.length; i += STORE_CHUNK) {
+        const chunk = await db!('quality_latest as l')
+          .join('quality_results as r', 'r.id', 'l.result_id')
+          .whereIn('l.entity_ref', refs.slice(i, i + STORE_CHUNK))
+          .select(
+            'r.entity_ref',
+            'r.port',
+            'r.check_key',
+            'r.name',
+            'r.status',
+            'r.severity',
+            'r.message',
+            'r.measured_at',
+          );
         for (const row of chunk) all.push(row);
       }
       return all;
@@ -903,6 +937,7 @@ async function main() {
     const recomputeParts = {
       readMs: [] as number[],
       computeMs: [] as number[],
+      checksMs: [] as number[],
     };
     let queriesRecompute = 0;
     let queriesBare = 0;
@@ -917,6 +952,7 @@ async function main() {
           if (round >= options.warmup) {
             recomputeParts.readMs.push(round3(r.readMs));
             recomputeParts.computeMs.push(round3(r.computeMs));
+            recomputeParts.checksMs.push(round3(r.checksMs));
           }
         },
         bare: async () => {
@@ -924,6 +960,7 @@ async function main() {
           await bareLatest();
           queriesBare = meter.queries - q0;
         },
+        narrow: () => narrowLatest(),
       },
       options,
     );
@@ -1003,6 +1040,9 @@ async function main() {
           bareAllRows = (await db!('data_health')).length;
           listQueries.bareAll = meter.queries - q0;
         },
+        // healthOf's two reads alone (it runs them together with Promise.all).
+        getHealth: () => store.getHealth(refs),
+        countOpenIncidents: () => store.countOpenIncidents(refs),
       },
       options,
     );
@@ -1121,15 +1161,24 @@ async function main() {
     // ---- Plans of the statements involved, for the record ------------------------------------
     const chunk = refs.slice(0, STORE_CHUNK);
     const [someRef, somePort] = healthy[0];
+    const latestChunk = (q: Knex) =>
+      q('quality_latest as l')
+        .join('quality_results as r', 'r.id', 'l.result_id')
+        .whereIn('l.entity_ref', chunk)
+        .select('r.*');
     const plans = {
-      latestResults: await explain(
-        db,
-        db('quality_latest as l')
-          .join('quality_results as r', 'r.id', 'l.result_id')
-          .whereIn('l.entity_ref', chunk)
-          .select('r.*'),
-        true,
-      ),
+      latestResults: await explain(db, latestChunk(db), true),
+      // PostgreSQL hashes the chunk's latest rows and scans every result (all history); the
+      // plan it would otherwise take, probing quality_results by primary key, for comparison.
+      ...(engine === 'postgres'
+        ? {
+            latestResultsWithoutHashJoin: await db.transaction(async trx => {
+              await trx.raw('SET LOCAL enable_hashjoin = off');
+              await trx.raw('SET LOCAL enable_mergejoin = off');
+              return explain(trx, latestChunk(trx), true);
+            }),
+          }
+        : {}),
       getHealth: await explain(
         db,
         db('data_health').whereIn('entity_ref', chunk),
@@ -1206,7 +1255,9 @@ async function main() {
         ms: s.recompute,
         readMs: stats(recomputeParts.readMs),
         computeMs: stats(recomputeParts.computeMs),
+        checksMs: stats(recomputeParts.checksMs),
         bareMs: s.bare,
+        narrowMs: stats(recomputeSamples.narrow),
         rows: resultRows,
         queries: queriesRecompute,
         bareQueries: queriesBare,
@@ -1214,6 +1265,7 @@ async function main() {
           p50: ratio(s.recompute.p50, s.bare.p50),
           p95: ratio(s.recompute.p95, s.bare.p95),
           readP50: ratio(median(recomputeParts.readMs), s.bare.p50),
+          narrowP50: ratio(stats(recomputeSamples.narrow).p50, s.bare.p50),
         },
         memory: recomputeMemory,
         bareMemory,
@@ -1234,6 +1286,8 @@ async function main() {
             p50: ratio(s.healthOfAll.p50, s.bareAll.p50),
             p95: ratio(s.healthOfAll.p95, s.bareAll.p95),
           },
+          getHealthMs: stats(listSamples.getHealth),
+          countOpenIncidentsMs: stats(listSamples.countOpenIncidents),
           memory: listMemory,
         },
         page: {

@@ -11,6 +11,7 @@ const PASSED = [
   'memory-runs',
   'writes',
   'page',
+  'load-batch',
   'load-concurrency',
   'seed',
 ];
@@ -121,6 +122,7 @@ export async function runHealth(args, helpers) {
     '\nhealth 2: interleaved with the baselines, alternating order (ms; ratio = ÷ the baseline below it)\n',
   );
   const cells = s => [num(s.p50, 2), num(s.p95, 2), num(s.max, 2)];
+  const queries = n => `${n} ${n === 1 ? 'query' : 'queries'}`;
   const ratio = r => `${times(r.p50)} / ${times(r.p95)}`;
   const peak = m =>
     `peak +${num(Math.max(...m.map(x => x.peakDeltaMiB)), 0)} MiB heap`;
@@ -140,7 +142,7 @@ export async function runHealth(args, helpers) {
       ],
       [
         '',
-        `  of which latestResults (${rc.rows} rows, ${rc.queries} queries)`,
+        `  of which latestResults (${rc.rows} rows, ${queries(rc.queries)})`,
         ...cells(rc.readMs),
         `${times(rc.ratio.readP50)} p50`,
         '',
@@ -150,21 +152,48 @@ export async function runHealth(args, helpers) {
         '  of which portHealth + productHealth',
         ...cells(rc.computeMs),
         '',
-        '',
+        `building the checks: ${num(rc.checksMs.p50, 0)} ms p50`,
       ],
       [
         '',
-        `baseline: bare SELECT r.* of quality_latest ⋈ quality_results (${rc.bareQueries} queries)`,
+        `baseline: bare SELECT r.* of quality_latest ⋈ quality_results (${queries(
+          rc.bareQueries,
+        )})`,
         ...cells(rc.bareMs),
         '',
         peak(rc.bareMemory),
       ],
       [
         '',
-        `(b) healthOf(${all.products} products): getHealth + countOpenIncidents (${all.queries} queries)`,
+        'reference: the same rows, only the 8 columns portHealth reads',
+        ...cells(rc.narrowMs),
+        `${times(rc.ratio.narrowP50)} p50`,
+        '',
+      ],
+      [
+        '',
+        `(b) healthOf(${
+          all.products
+        } products): getHealthStatuses + countOpenIncidents (${queries(
+          all.queries,
+        )})`,
         ...cells(all.ms),
         ratio(all.ratio),
         `${num(all.bytes / 1024, 0)} KiB JSON; ${peak(all.memory)}`,
+      ],
+      [
+        '',
+        `  getHealth(${all.products}) alone, rows mapped`,
+        ...cells(all.getHealthMs),
+        '',
+        '',
+      ],
+      [
+        '',
+        `  countOpenIncidents(${all.products}) alone`,
+        ...cells(all.countOpenIncidentsMs),
+        '',
+        '',
       ],
       [
         '',
@@ -182,7 +211,9 @@ export async function runHealth(args, helpers) {
       ],
       [
         '',
-        `(b) healthOf(page of ${page.products}), a random page each time (${page.queries} queries)`,
+        `(b) healthOf(page of ${
+          page.products
+        }), a random page each time (${queries(page.queries)})`,
         ...cells(page.ms),
         ratio(page.ratio),
         `${num(page.bytes.p50 / 1024, 1)} KiB JSON`,

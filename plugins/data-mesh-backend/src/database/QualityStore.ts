@@ -431,6 +431,42 @@ export class QualityStore {
   }
 
   /**
+   * Just the statuses (and since when) of many products' ports: what lists and graphs show, read
+   * without the reasons' JSON, which the catalogue list of thousands of products never needs.
+   */
+  async getHealthStatuses(
+    entityRefs: string[],
+  ): Promise<
+    Array<{
+      entityRef: string;
+      port: string;
+      status: HealthStatus;
+      since: DbDate;
+    }>
+  > {
+    const out: Array<{
+      entityRef: string;
+      port: string;
+      status: HealthStatus;
+      since: DbDate;
+    }> = [];
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows = await this.db('data_health')
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .select('entity_ref', 'port', 'status', 'since');
+      for (const r of rows) {
+        out.push({
+          entityRef: r.entity_ref,
+          port: r.port,
+          status: r.status,
+          since: r.since,
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
    * Writes a port's or product's health. A new status ends the current history interval and
    * starts one, and opens or closes an incident, all in one transaction; the same status only
    * refreshes the reasons. Returns the status before (undefined: never known).

@@ -32,6 +32,7 @@ import {
   NewQualityResult,
   QualityStore,
 } from '../../database/QualityStore';
+import { iso } from '../../database/util';
 import { LineageStore } from '../../database/LineageStore';
 import { LineageGraphIndex } from '../lineage/LineageGraphIndex';
 import { datasetKey, ProductDirectory } from '../lineage/ProductDirectory';
@@ -690,7 +691,7 @@ export class QualityService {
   /** Health of many products at once, from the stored health (no computing on read). */
   async healthOf(entityRefs: string[]): Promise<HealthSummary[]> {
     const [rows, incidents] = await Promise.all([
-      this.options.store.getHealth(entityRefs),
+      this.options.store.getHealthStatuses(entityRefs),
       this.options.store.countOpenIncidents(entityRefs),
     ]);
     const byProduct = new Map<string, HealthSummary>(
@@ -709,7 +710,8 @@ export class QualityService {
       if (!summary) continue;
       if (row.port === '') {
         summary.status = row.status;
-        summary.since = row.since;
+        // Only products' times are shown: ports' are not converted.
+        summary.since = iso(row.since);
       } else {
         summary.ports.push({ port: row.port, status: row.status });
       }
