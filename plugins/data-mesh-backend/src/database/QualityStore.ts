@@ -434,9 +434,7 @@ export class QualityStore {
    * Just the statuses (and since when) of many products' ports: what lists and graphs show, read
    * without the reasons' JSON, which the catalogue list of thousands of products never needs.
    */
-  async getHealthStatuses(
-    entityRefs: string[],
-  ): Promise<
+  async getHealthStatuses(entityRefs: string[]): Promise<
     Array<{
       entityRef: string;
       port: string;
