@@ -1,2 +1,3 @@
 export { LogTable } from './LogTable';
 export type { LogLine } from './LogTable';
+export { usePolledRun } from './usePolledRun';

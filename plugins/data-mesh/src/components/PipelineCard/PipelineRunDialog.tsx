@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -15,7 +14,7 @@ import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { dataMeshApiRef, PipelineRunWithLogs } from '../../api';
 import { formatDateTime } from '../Agreements/format';
-import { LogTable } from '../LogTable';
+import { LogTable, usePolledRun } from '../LogTable';
 import { formatDuration } from './format';
 import { RunStatusChip } from './RunStatusChip';
 import { isActive } from './usePipeline';
@@ -28,28 +27,12 @@ export function PipelineRunDialog(props: {
 }) {
   const { runId, onClose, pollIntervalMs } = props;
   const api = useApi(dataMeshApiRef);
-  const [run, setRun] = useState<PipelineRunWithLogs>();
-  const [error, setError] = useState<Error>();
-
-  useEffect(() => {
-    let cancelled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
-      try {
-        const details = await api.getPipelineRun(runId);
-        if (cancelled) return;
-        setRun(details);
-        if (isActive(details.status)) timer = setTimeout(load, pollIntervalMs);
-      } catch (e) {
-        if (!cancelled) setError(e as Error);
-      }
-    };
-    load();
-    return () => {
-      cancelled = true;
-      if (timer) clearTimeout(timer);
-    };
-  }, [api, runId, pollIntervalMs]);
+  const { run, error } = usePolledRun<PipelineRunWithLogs>(
+    () => api.getPipelineRun(runId),
+    d => isActive(d.status),
+    pollIntervalMs,
+    [api, runId],
+  );
 
   let content;
   if (error) {

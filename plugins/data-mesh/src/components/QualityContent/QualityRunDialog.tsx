@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -10,7 +9,7 @@ import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { dataMeshApiRef, QualityRun, QualityRunWithResults } from '../../api';
 import { formatDateTime } from '../Agreements/format';
-import { LogTable } from '../LogTable';
+import { LogTable, usePolledRun } from '../LogTable';
 import { formatDuration } from '../PipelineCard/format';
 import { ResultsTable } from './ChecksTable';
 import { QualityRunStatusChip } from './chips';
@@ -37,30 +36,12 @@ export function QualityRunDialog(props: {
 }) {
   const { runId, onClose, pollIntervalMs } = props;
   const api = useApi(dataMeshApiRef);
-  const [run, setRun] = useState<QualityRunWithResults>();
-  const [error, setError] = useState<Error>();
-
-  useEffect(() => {
-    let cancelled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = async () => {
-      try {
-        const details = await api.getQualityRun(runId);
-        if (cancelled) return;
-        setRun(details);
-        if (details.status === 'running') {
-          timer = setTimeout(load, pollIntervalMs);
-        }
-      } catch (e) {
-        if (!cancelled) setError(e as Error);
-      }
-    };
-    load();
-    return () => {
-      cancelled = true;
-      if (timer) clearTimeout(timer);
-    };
-  }, [api, runId, pollIntervalMs]);
+  const { run, error } = usePolledRun<QualityRunWithResults>(
+    () => api.getQualityRun(runId),
+    d => d.status === 'running',
+    pollIntervalMs,
+    [api, runId],
+  );
 
   let content;
   if (error) {
