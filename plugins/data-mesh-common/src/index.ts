@@ -27,3 +27,4 @@ export * from './lineage/validateOpenLineageEvent';
 export * from './quality/QualityCheck';
 export * from './quality/compileQualityChecks';
 export * from './api/quality';
+export * from './api/discovery';

@@ -1,0 +1,7 @@
+/**
+ * Backstage search module for Backstage Data Mesh: indexes data products (type `data-product`)
+ * with their ports, columns, domain and health.
+ *
+ * @packageDocumentation
+ */
+export {};
