@@ -442,7 +442,12 @@ async function main() {
     const distinct =
       table.pages <
       (catalog.parallelWorkers > 0 ? catalog.minParallelPages : Infinity);
-    const engineScan = new TableScan(target, table, { distinct, now });
+    // As the engine plans it: a large table's scan grouped by low-cardinality columns.
+    const engineScan = new TableScan(target, table, {
+      distinct,
+      now,
+      maxGroups: distinct ? 0 : 16_384,
+    });
     const separate = checks.filter(c => engineScan.add(c) === 'separate');
     const explain = async (sql: string, params: unknown[]) =>
       planSummary(await db.query(`EXPLAIN ${sql}`, params));
@@ -465,9 +470,11 @@ async function main() {
       ),
     };
     progress(
-      `engine aggregate: ${
-        plans.aggregate.workersPlanned
-      } parallel worker(s) planned, JIT ${
+      `engine aggregate${
+        engineScan.groupedBy.length > 0
+          ? ` grouped by ${engineScan.groupedBy.join(', ')}`
+          : ''
+      }: ${plans.aggregate.workersPlanned} parallel worker(s) planned, JIT ${
         plans.aggregate.jit ? 'on' : 'off'
       }; ${separate.length} duplicate check(s) in their own query`,
     );
@@ -614,6 +621,7 @@ async function main() {
         checks: cheapChecks.length,
       },
       plans,
+      groupedBy: engineScan.groupedBy,
       perCheckAloneMs: perCheckMs,
       measurements: warmEngine.measurements.map(m => ({
         ...m,

@@ -989,6 +989,103 @@ describe.each(targetNames())('PostgresQualityEngine on %s', targetName => {
     expect(apart.queries).toBe(6);
   });
 
+  it('on a table large enough for a parallel scan, tests each value of low-cardinality columns once (a grouped scan), with the same values', async () => {
+    const contract = withRules({
+      orders: [{ id: 'rows', metric: 'rowCount', mustBe: 8 }],
+      'orders.status': [
+        { id: 'status_nulls', metric: 'nullValues', mustBe: 2 },
+        {
+          id: 'status_valid',
+          metric: 'invalidValues',
+          arguments: { validValues: ['open', 'paid', 'shipped'] },
+          mustBe: 1,
+        },
+      ],
+      'orders.email': [
+        { id: 'email_nulls', metric: 'nullValues', mustBe: 2 },
+        {
+          id: 'email_missing_listed',
+          metric: 'missingValues',
+          arguments: { missingValues: [null, '', 'N/A'] },
+          mustBe: 4,
+        },
+      ],
+      'orders.code': [
+        {
+          id: 'code_pattern',
+          metric: 'invalidValues',
+          arguments: { pattern: '^[A-Z]{2}[0-9]{2}$' },
+          mustBe: 2,
+        },
+      ],
+      'orders.quantity': [
+        {
+          id: 'quantity_valid',
+          metric: 'invalidValues',
+          arguments: { validValues: [1, 2, 3] },
+          mustBe: 1,
+        },
+      ],
+    });
+    contract.slaProperties = [
+      {
+        id: 'orders_latency',
+        property: 'latency',
+        value: 1,
+        unit: 'd',
+        element: 'orders.created_at',
+      },
+      {
+        id: 'shipped_retention',
+        property: 'retention',
+        value: 1,
+        unit: 'y',
+        element: 'orders.shipped_at',
+      },
+    ];
+    // The estimates of distinct values come from ANALYZE.
+    await target.client.query('ANALYZE quality_lab.orders');
+    const flat = await scan(contract);
+    expect(logs.map(l => l.message).join('\n')).not.toContain('grouped by');
+
+    logs = [];
+    const grouped = await scan(contract, undefined, {
+      engine: { separateDistinctFromPages: 0 },
+    });
+    expect(grouped.measurements).toEqual(flat.measurements);
+    expect(grouped.byKey).toMatchObject({
+      status_valid: { status: 'pass', value: 1 },
+      code_pattern: { status: 'pass', value: 2 },
+      email_missing_listed: { status: 'pass', value: 4 },
+      status_nulls: { status: 'pass', value: 2 },
+      rows: { status: 'pass', value: 8 },
+      // 12:15 on 7 May against the newest order at 12:00: 15 minutes.
+      orders_latency: { status: 'pass', value: 900 },
+      shipped_retention: { status: 'fail', value: null },
+    });
+    expect(grouped.queries).toBe(2);
+    expect(logs).toContainEqual({
+      level: 'DEBUG',
+      message: expect.stringMatching(
+        /^scan of quality_lab\.orders for 9 check\(s\), grouped by (code|email|quantity|status)(, (code|email|quantity|status)){3} \(\d+ ms\)$/,
+      ),
+    });
+
+    // Fewer groups allowed: the pattern's column first (code: 6 values and NULL), then none of
+    // the list columns fits (status, quantity: 5 groups each); the same values again.
+    logs = [];
+    const capped = await scan(contract, undefined, {
+      engine: { separateDistinctFromPages: 0, maxScanGroups: 30 },
+    });
+    expect(capped.measurements).toEqual(flat.measurements);
+    expect(logs).toContainEqual({
+      level: 'DEBUG',
+      message: expect.stringMatching(
+        /^scan of quality_lab\.orders for 9 check\(s\), grouped by code \(\d+ ms\)$/,
+      ),
+    });
+  });
+
   it('leaves a pattern PostgreSQL cannot compile out of the scan, with the reason', async () => {
     const result = await scan(
       withRules({

@@ -30,6 +30,13 @@ export interface PostgresQualityEngineOptions {
    * parallel workers (PGlite).
    */
   separateDistinctFromPages?: number;
+  /**
+   * On those same large tables, the scan groups by low-cardinality columns whose values it tests
+   * (lists, patterns), so that each distinct value is tested once: at most this many groups, as
+   * estimated by ANALYZE. Default 16,384 (a few MB of hash table, within the default `work_mem`
+   * times `hash_mem_multiplier`); 0: never.
+   */
+  maxScanGroups?: number;
 }
 
 const DEFAULT_STATEMENT_TIMEOUT_MS = 5 * 60 * 1000;
@@ -270,9 +277,11 @@ export class PostgresQualityEngine implements QualityEngine {
     const separateFrom =
       this.options.separateDistinctFromPages ??
       (catalog.parallelWorkers > 0 ? catalog.minParallelPages : Infinity);
+    const small = table.pages < separateFrom;
     const options = {
-      distinct: table.pages < separateFrom,
+      distinct: small,
       now: request.now,
+      maxGroups: small ? 0 : this.options.maxScanGroups ?? 16_384,
     };
     const measured: QualityCheck[] = [];
     const sqlRules: QualityCheck[] = [];
@@ -309,7 +318,11 @@ export class PostgresQualityEngine implements QualityEngine {
         read<Record<string, unknown>>(
           statement,
           scan.params,
-          `scan of ${where} for ${of.length} check(s)`,
+          `scan of ${where} for ${of.length} check(s)${
+            scan.groupedBy.length > 0
+              ? `, grouped by ${scan.groupedBy.join(', ')}`
+              : ''
+          }`,
         ),
       );
       if ('ok' in outcome) {

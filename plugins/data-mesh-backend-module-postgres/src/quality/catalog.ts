@@ -2,7 +2,8 @@ import { SqlExecutor } from '../provider/sql';
 
 // What the quality engine needs to know of a port's tables, read from pg_catalog in one query:
 // columns (to leave checks on a missing column out of the scan, to compare values by type and to
-// check conformance), unique keys (duplicates they rule out need no scan) and the table size
+// check conformance; their estimated distinct values, to group a large table's scan by them),
+// unique keys (duplicates they rule out need no scan) and the table size
 // (whether PostgreSQL would scan it in parallel).
 
 export interface CatalogColumn {
@@ -14,6 +15,8 @@ export interface CatalogColumn {
   category: string;
   /** False for a nondeterministic collation (equal strings may differ in bytes). */
   deterministic: boolean;
+  /** Distinct values estimated by ANALYZE (pg_stats), when the table has statistics. */
+  distinct?: number | null;
 }
 
 export interface CatalogKey {
@@ -55,7 +58,13 @@ SELECT coalesce((
         'type', format_type(a.atttypid, a.atttypmod),
         'notNull', a.attnotnull,
         'category', t.typcategory::text,
-        'deterministic', coalesce(co.collisdeterministic, true)) ORDER BY a.attnum)
+        'deterministic', coalesce(co.collisdeterministic, true),
+        'distinct', (
+          SELECT CASE WHEN s.n_distinct >= 0 THEN s.n_distinct
+                      ELSE -s.n_distinct * greatest(c.reltuples, 0) END
+            FROM pg_stats s
+           WHERE s.schemaname = n.nspname AND s.tablename = c.relname
+             AND s.attname = a.attname AND NOT s.inherited)) ORDER BY a.attnum)
         FROM pg_attribute a
         JOIN pg_type t ON t.oid = a.atttypid
         LEFT JOIN pg_collation co ON co.oid = a.attcollation
