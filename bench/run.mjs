@@ -11,6 +11,8 @@
 //   node bench/run.mjs lineage-tab   [--runs 10] [--nodes 1000] [--edges 1500] [--max-load L]   (Chromium)
 //   node bench/run.mjs quality-scan  [--rows 10000000] [--runs 5]                  (PostgreSQL server)
 //   node bench/run.mjs health        [--products 1250] [--ports 4] [--runs 20] [--engines sqlite,postgres]
+//   node bench/run.mjs discovery     [--products 5000] [--runs 200] [--engines sqlite,postgres]
+//   node bench/run.mjs discovery-page [--runs 10] [--products 5000] [--max-load L]           (Chromium)
 //   node bench/run.mjs all
 //
 // Each benchmark measures in a child process (TypeScript through the repository's own transform,
@@ -24,6 +26,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { runLineageTab } from './lineage-tab/report.mjs';
 import { runHealth } from './health/report.mjs';
+import { runDiscovery } from './discovery/report.mjs';
+import { runDiscoveryPage } from './discovery-page/report.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -48,6 +52,17 @@ const BENCHMARKS = {
       times,
       serverEnv: SERVER_ENV,
     }),
+  discovery: args =>
+    runDiscovery(args, {
+      measure,
+      option,
+      table,
+      num,
+      times,
+      serverEnv: SERVER_ENV,
+    }),
+  'discovery-page': args =>
+    runDiscoveryPage(args, { measure, option, table, num, times, statCells }),
 };
 
 function usage(message) {
@@ -65,7 +80,9 @@ function usage(message) {
       '\n  lineage-tab:   --runs N (10)  --nodes N (1000)  --edges N (1500)  [--max-load L]' +
       '\n  quality-scan:  --rows N (10000000)  --runs N (5)' +
       '\n  health:        --products N (1250)  --ports N (4)  --history N (3)  --runs N (20)  --writes N (100)  --page N (50)' +
-      '\n                 --engines sqlite,postgres  [--warmup N (3)  --memory-runs N (3)  --load-concurrency N  --seed N]',
+      '\n                 --engines sqlite,postgres  [--warmup N (3)  --memory-runs N (3)  --load-concurrency N  --seed N]' +
+      '\n  discovery:     --products N (5000)  --runs N (200)  --engines sqlite,postgres  [--warmup N (20)  --rebuilds N (5)  --seed N]' +
+      '\n  discovery-page: --runs N (10)  --products N (5000)  [--max-load L]',
   );
   process.exit(2);
 }

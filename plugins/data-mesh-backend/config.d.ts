@@ -95,6 +95,22 @@ export interface Config {
       /** Most products and datasets in one graph answer (the Lineage tab). Default 500. */
       maxNodes?: number;
     };
+    /** The Data Mesh page, the domain view, onboarding and the search collator's documents. */
+    discovery?: {
+      /**
+       * How long the in-memory index of products (with health, consumers and freshness) serves
+       * before it is read again, in the background. Health transitions and agreement changes of
+       * the same replica show at once. Default 30.
+       */
+      cacheSeconds?: number;
+      /**
+       * How long what is read per user is kept: which products they may see when the permission
+       * policy answers `catalog.entity.read` with conditions (the catalogue is asked), and their
+       * open agreements (dropped at once when this replica changes an agreement; other replicas'
+       * changes show after this). Default 10.
+       */
+      requesterCacheSeconds?: number;
+    };
     /** Access requests and agreements (see the README, "Access"). */
     access?: {
       /**

@@ -36,6 +36,10 @@ import { AccessService } from './service/access/AccessService';
 import { GrantEnforcer } from './service/access/GrantEnforcer';
 import { readAccessSettings } from './service/access/settings';
 import { createAccessRouter } from './service/accessRouter';
+import { DiscoveryIndex } from './service/discovery/DiscoveryIndex';
+import { DiscoveryService } from './service/discovery/DiscoveryService';
+import { readDiscoverySettings } from './service/discovery/settings';
+import { createDiscoveryRouter } from './service/discoveryRouter';
 import { DataProductValidator } from './service/DataProductValidator';
 import {
   ProvisioningCoordinator,
@@ -395,6 +399,34 @@ export const dataMeshPlugin = createBackendPlugin({
           },
         });
 
+        const discoverySettings = readDiscoverySettings(deps.config);
+        const discoveryIndex = new DiscoveryIndex({
+          directory: productDirectory,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          quality: qualityStore,
+          agreements,
+          lineage: lineageStore,
+          logger: deps.logger,
+          settings: discoverySettings,
+        });
+        const discovery = new DiscoveryService({
+          index: discoveryIndex,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          permissions: deps.permissions,
+          agreements,
+          deployments: store,
+          quality: qualityStore,
+          settings: discoverySettings,
+        });
+        // Local changes show at once; other replicas' after dataMesh.discovery.cacheSeconds.
+        quality.onHealthChanged(() => discoveryIndex.markStale());
+        agreements.onChange(() => {
+          discoveryIndex.markStale();
+          discovery.forgetAgreements();
+        });
+
         // First: its routes parse bodies with their own (larger) limits.
         deps.httpRouter.use(
           createLineageRouter({
@@ -438,6 +470,15 @@ export const dataMeshPlugin = createBackendPlugin({
             store,
             coordinator,
             validator,
+          }),
+        );
+        deps.httpRouter.use(
+          createDiscoveryRouter({
+            httpAuth: deps.httpAuth,
+            userInfo: deps.userInfo,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            discovery,
           }),
         );
         deps.httpRouter.use(

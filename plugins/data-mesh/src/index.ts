@@ -1,8 +1,9 @@
 /**
  * Backstage Data Mesh frontend plugin: data product cards (pipeline, deployment and health
  * included), the ODCS contract view, the Lineage and Quality tabs, access requests (the Access
- * tab, approvals and My access pages), and modules that teach the catalog and api-docs plugins
- * about data products, their health and contracts.
+ * tab, approvals and My access pages), discovery (the Data Mesh page with its products and
+ * domains, "How do I use this?", data products in Backstage search), and modules that teach the
+ * catalog and api-docs plugins about data products, their health and contracts.
  *
  * @packageDocumentation
  */
@@ -21,9 +22,15 @@ export {
   dataProductHealthCard,
   accessApprovalsPage,
   myAccessPage,
+  dataMeshPage,
+  dataMeshProductsPage,
+  dataMeshDomainsPage,
+  dataProductOnboardingCard,
+  dataProductSearchResultItem,
+  dataProductSearchResultType,
 } from './plugin';
 export { dataMeshApiRef, DataMeshClient } from './api';
-export type { DataMeshApi } from './api';
+export type { DataMeshApi, DataProductRef } from './api';
 export type * from './api/types';
 export { DeploymentCard } from './components/DeploymentCard';
 export type { DeploymentCardProps } from './components/DeploymentCard';
@@ -44,3 +51,19 @@ export { OdcsDefinitionView } from './components/OdcsDefinitionView';
 export { dataMeshScaffolderModule } from './scaffolderModule';
 export { UpstreamPortPicker } from './components/UpstreamPortPicker';
 export type { UpstreamPort } from './components/UpstreamPortPicker';
+export { DataMeshProductsPage } from './components/DataMeshPage';
+export { DomainView, DomainGraphView } from './components/DomainView';
+export type {
+  DomainViewProps,
+  DomainGraphViewProps,
+} from './components/DomainView';
+export {
+  OnboardingCard,
+  ProductOnboardingView,
+} from './components/ProductOnboarding';
+export type { ProductOnboardingViewProps } from './components/ProductOnboarding';
+export {
+  DataProductSearchResultListItem,
+  isDataProductSearchResult,
+} from './components/DataProductSearchResultItem';
+export type { DataProductSearchResultListItemProps } from './components/DataProductSearchResultItem';

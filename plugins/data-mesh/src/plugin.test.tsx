@@ -1,4 +1,6 @@
-import { screen, within } from '@testing-library/react';
+// The Domains tab draws a graph: xyflow needs these stand-ins under jsdom.
+import './__testUtils__/xyflowTestEnvironment';
+import { screen, waitFor, within } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import {
@@ -9,6 +11,11 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import {
+  SearchFilterResultTypeBlueprint,
+  SearchResultListItemBlueprint,
+} from '@backstage/plugin-search-react/alpha';
+import { DATA_PRODUCT_SEARCH_TYPE } from '@backstage-data-mesh/plugin-data-mesh-common';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   catalogApiMock,
@@ -26,18 +33,24 @@ import dataMeshPlugin, {
 import {
   accessApprovalsPage,
   dataProductAccessContent,
+  dataMeshPage,
   dataProductHealthCard,
   dataProductLineageContent,
+  dataProductOnboardingCard,
   dataProductOverviewCard,
   dataProductQualityContent,
   dataProductPipelineCard,
   dataProductPortsCard,
+  dataProductSearchResultItem,
+  dataProductSearchResultType,
   myAccessPage,
   odcsContractContent,
 } from './plugin';
 import { dataMeshApiRef } from './api';
 import {
+  exampleDiscoveryCatalog,
   fakeDataMeshApi,
+  fakeDiscoveryMethods,
   fakeQualityMethods,
 } from './__testUtils__/fakeDataMeshApi';
 
@@ -90,6 +103,26 @@ describe('data-mesh plugin wiring', () => {
     expect(
       dataMeshPlugin.getExtension('page:data-mesh/my-access'),
     ).toBeDefined();
+    expect(dataMeshPlugin.getExtension('page:data-mesh')).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('sub-page:data-mesh/products'),
+    ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('sub-page:data-mesh/domains'),
+    ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension('entity-card:data-mesh/onboarding'),
+    ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension(
+        'search-result-list-item:data-mesh/data-product',
+      ),
+    ).toBeDefined();
+    expect(
+      dataMeshPlugin.getExtension(
+        'search-filter-result-type:data-mesh/data-product',
+      ),
+    ).toBeDefined();
     expect(dataMeshPlugin.getExtension('api:data-mesh')).toBeDefined();
     expect(dataMeshCatalogModule.pluginId).toBe('catalog');
     expect(dataMeshApiDocsModule.pluginId).toBe('api-docs');
@@ -100,6 +133,7 @@ describe('data-mesh plugin wiring', () => {
     ['ports', createExtensionTester(dataProductPortsCard)],
     ['pipeline', createExtensionTester(dataProductPipelineCard)],
     ['health', createExtensionTester(dataProductHealthCard)],
+    ['onboarding', createExtensionTester(dataProductOnboardingCard)],
   ])('shows the %s card on data products only', (_name, tester) => {
     expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
     const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction)!;
@@ -155,6 +189,7 @@ describe('data-mesh plugin wiring', () => {
       '/data-mesh/approvals',
     ],
     ['My access', createExtensionTester(myAccessPage), '/data-mesh/access'],
+    ['Data Mesh', createExtensionTester(dataMeshPage), '/data-mesh'],
   ])(
     'mounts the %s page with a title and an icon for the sidebar',
     (title, tester, path) => {
@@ -184,6 +219,98 @@ describe('data-mesh plugin wiring', () => {
     expect(
       within(sidebar).getByRole('link', { name: 'My access' }),
     ).toHaveAttribute('href', '/data-mesh/access');
+  });
+
+  it('opens the Data Mesh page on its Products tab, and lists it in the sidebar', async () => {
+    const api = fakeDataMeshApi(
+      fakeDiscoveryMethods(exampleDiscoveryCatalog()),
+    );
+    renderTestApp({
+      features: [dataMeshPlugin],
+      apis: [[dataMeshApiRef, api], catalogApiMock()],
+      initialRouteEntries: ['/data-mesh'],
+    });
+    expect(
+      await screen.findByRole(
+        'list',
+        { name: 'Data products' },
+        { timeout: 10000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('searchbox', { name: 'Search data products' }),
+    ).toBeInTheDocument();
+    const sidebar = screen.getByRole('navigation', { name: 'sidebar nav' });
+    expect(
+      within(sidebar).getByRole('link', { name: 'Data Mesh' }),
+    ).toHaveAttribute('href', '/data-mesh');
+    // The tabs of the page.
+    expect(screen.getByRole('tab', { name: 'Products' })).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Domains' })).toBeInTheDocument();
+  }, 20000);
+
+  it('opens a search shared as /data-mesh?… on the Products tab, with its filters', async () => {
+    const api = fakeDataMeshApi(
+      fakeDiscoveryMethods(exampleDiscoveryCatalog()),
+    );
+    renderTestApp({
+      features: [dataMeshPlugin],
+      apis: [[dataMeshApiRef, api], catalogApiMock()],
+      initialRouteEntries: ['/data-mesh?q=customer_email&view=rows'],
+    });
+    const table = await screen.findByRole(
+      'table',
+      { name: 'Data products' },
+      { timeout: 10000 },
+    );
+    expect(api.searchProducts).toHaveBeenCalledWith({
+      q: 'customer_email',
+      limit: 50,
+    });
+    await waitFor(() =>
+      expect(within(table).getAllByRole('row')).toHaveLength(3),
+    );
+  }, 20000);
+
+  it('shows the Domains tab at /data-mesh/domains', async () => {
+    const api = fakeDataMeshApi(
+      fakeDiscoveryMethods(exampleDiscoveryCatalog()),
+    );
+    renderTestApp({
+      features: [dataMeshPlugin],
+      apis: [[dataMeshApiRef, api], catalogApiMock()],
+      initialRouteEntries: ['/data-mesh/domains'],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    expect(
+      await screen.findByRole(
+        'region',
+        { name: 'Domain Finance' },
+        { timeout: 10000 },
+      ),
+    ).toBeInTheDocument();
+    expect(api.getDomainOverview).toHaveBeenCalled();
+    expect(api.searchProducts).not.toHaveBeenCalled();
+  }, 20000);
+
+  it('shows data products in Backstage search, and offers them as a result type', () => {
+    const item = createExtensionTester(dataProductSearchResultItem).get(
+      SearchResultListItemBlueprint.dataRefs.item,
+    );
+    const document = { title: 'POS Transactions', text: '', location: '/' };
+    expect(item.predicate?.({ type: DATA_PRODUCT_SEARCH_TYPE, document })).toBe(
+      true,
+    );
+    expect(item.predicate?.({ type: 'software-catalog', document })).toBe(
+      false,
+    );
+    expect(
+      createExtensionTester(dataProductSearchResultType).get(
+        SearchFilterResultTypeBlueprint.dataRefs.resultType,
+      ),
+    ).toEqual(
+      expect.objectContaining({ value: 'data-product', name: 'Data products' }),
+    );
   });
 
   it('renders both cards on a data product entity page', async () => {

@@ -4,4 +4,7 @@
  *
  * @packageDocumentation
  */
-export {};
+
+export { searchModuleDataMeshCollator as default } from './module';
+export { DataProductCollatorFactory } from './collators/DataProductCollatorFactory';
+export type { IndexableDataProductDocument } from './collators/DataProductCollatorFactory';

@@ -23,7 +23,11 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import notificationsPlugin from '@backstage/plugin-notifications-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import catalogModuleDataMesh from '@backstage-data-mesh/plugin-catalog-backend-module-data-mesh';
-import permissionModuleDataMeshPolicy from '@backstage-data-mesh/plugin-permission-backend-module-data-mesh-policy';
+import permissionModuleDataMeshPolicy, {
+  DataMeshPermissionPolicy,
+} from '@backstage-data-mesh/plugin-permission-backend-module-data-mesh-policy';
+import { PermissionPolicy } from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   PostgresPipelineEngine,
   PostgresProvider,
@@ -134,6 +138,10 @@ export async function startAccessBackend(options: {
   /** `backend.database` (SQLite in memory by default). */
   database?: JsonObject;
   access?: JsonObject;
+  /** More of `dataMesh` (e.g. `discovery`, `lineage`). */
+  dataMesh?: JsonObject;
+  /** Wraps the data-mesh policy (e.g. to deny some users the catalogue). */
+  policy?: (dataMeshPolicy: PermissionPolicy) => PermissionPolicy;
 }): Promise<AccessBackend> {
   let db: Knex | undefined;
   let scheduler: SchedulerService | undefined;
@@ -166,12 +174,34 @@ export async function startAccessBackend(options: {
     },
   });
 
+  const wrapPolicy = options.policy;
+  const policyModule = wrapPolicy
+    ? createBackendModule({
+        pluginId: 'permission',
+        moduleId: 'test-policy',
+        register(env) {
+          env.registerInit({
+            deps: {
+              policy: policyExtensionPoint,
+              userInfo: coreServices.userInfo,
+              config: coreServices.rootConfig,
+            },
+            async init({ policy, userInfo, config }) {
+              policy.setPolicy(
+                wrapPolicy(new DataMeshPermissionPolicy(userInfo, config)),
+              );
+            },
+          });
+        },
+      })
+    : permissionModuleDataMeshPolicy;
+
   const backend = await startTestBackend({
     features: [
       catalogPlugin,
       catalogModuleDataMesh,
       permissionPlugin,
-      permissionModuleDataMeshPolicy,
+      policyModule,
       notificationsPlugin,
       dataMeshPlugin,
       probe,
@@ -196,6 +226,7 @@ export async function startAccessBackend(options: {
             provisioning: { pollInitialDelayMs: 5 },
             permissions: { adminGroups: [user(ADMIN)] },
             access: options.access ?? {},
+            ...options.dataMesh,
           },
           catalog: {
             rules: [

@@ -186,7 +186,86 @@ export class AgreementStore {
     return new AgreementStore(await migratedClient(database));
   }
 
+  private readonly listeners: Array<() => void> = [];
+
   constructor(private readonly db: Knex) {}
+
+  /**
+   * Called after each change made through this store in this process (a request, a transition),
+   * so that caches built from agreements (the discovery index) read them again. Other replicas'
+   * changes are not seen here: such caches also expire.
+   */
+  onChange(listener: () => void) {
+    this.listeners.push(listener);
+  }
+
+  private changed() {
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure is its own.
+      }
+    }
+  }
+
+  /**
+   * Distinct consumers with an active agreement on any port, per product (lower-case refs): the
+   * Data Mesh page's consumer counts, in one grouped read.
+   */
+  async activeConsumerCounts(): Promise<Map<string, number>> {
+    const rows = await this.db('access_agreements')
+      .where('status', 'active')
+      .groupBy('data_product_ref')
+      .select('data_product_ref')
+      .countDistinct({ count: 'consumer_ref' });
+    return new Map(
+      (rows as Array<Record<string, unknown>>).map(r => [
+        String(r.data_product_ref),
+        Number(r.count),
+      ]),
+    );
+  }
+
+  /**
+   * The open agreements (requested, approved, active) of some consumers, only what says what
+   * they may read: a requester's access on the Data Mesh page.
+   */
+  async openAgreementsOf(consumerRefs: string[]): Promise<
+    Array<{
+      id: string;
+      consumerRef: string;
+      dataProductRef: string;
+      outputPort: string;
+      status: AgreementStatus;
+    }>
+  > {
+    const out = [];
+    const refs = [...new Set(consumerRefs.map(lower))];
+    // Chunks keep the IN list under SQLite's variable limit.
+    for (let i = 0; i < refs.length; i += 500) {
+      const rows = await this.db<AgreementRow>('access_agreements')
+        .whereIn('consumer_ref', refs.slice(i, i + 500))
+        .whereIn('status', OPEN_STATUSES)
+        .select(
+          'id',
+          'consumer_ref',
+          'data_product_ref',
+          'output_port',
+          'status',
+        );
+      for (const r of rows) {
+        out.push({
+          id: r.id,
+          consumerRef: r.consumer_ref,
+          dataProductRef: r.data_product_ref,
+          outputPort: r.output_port,
+          status: r.status as AgreementStatus,
+        });
+      }
+    }
+    return out;
+  }
 
   /** Records a request; undefined when an open agreement for the same consumer, port and role exists. */
   async create(
@@ -245,6 +324,7 @@ export class AgreementStore {
       if (isUniqueViolation(error)) return undefined;
       throw error;
     }
+    this.changed();
     return this.get(agreement.id);
   }
 
@@ -334,7 +414,9 @@ export class AgreementStore {
       }
       return true;
     });
-    return applied ? this.get(id) : undefined;
+    if (!applied) return undefined;
+    this.changed();
+    return this.get(id);
   }
 
   /** Appends an event without changing the agreement (e.g. an expiry warning, a repaired grant). */

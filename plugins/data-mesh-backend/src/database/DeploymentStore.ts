@@ -299,6 +299,22 @@ export class DeploymentStore implements DeploymentHistory {
     return row ? json<JsonObject>(row.public_info, {}) : undefined;
   }
 
+  /** The provider and connection details of a port's last successful provision. */
+  async getPortDeployment(
+    entityRef: string,
+    port: string,
+  ): Promise<{ provider: string; publicInfo: JsonObject } | undefined> {
+    const row = await this.succeededProvisionSteps(entityRef, port).first<
+      { provider: string; public_info: string | null } | undefined
+    >('s.provider', 's.public_info');
+    return row
+      ? {
+          provider: row.provider,
+          publicInfo: json<JsonObject>(row.public_info, {}),
+        }
+      : undefined;
+  }
+
   /** A port's successful provision steps, newest first (`s` steps, `d` deployments). */
   private succeededProvisionSteps(entityRef: string, port: string) {
     return this.db('deployment_steps as s')

@@ -749,6 +749,25 @@ export class LineageStore {
     return row?.last ? new Date(row.last as DbDate) : undefined;
   }
 
+  /**
+   * When a completed run last wrote each dataset that was ever written (its newest version): the
+   * freshness of every port table at once, for the discovery index.
+   */
+  async lastVersions(): Promise<
+    Array<{ namespace: string; name: string; at: string }>
+  > {
+    const rows = await this.db('lineage_dataset_versions as v')
+      .join('lineage_nodes as n', 'n.id', 'v.dataset_id')
+      .groupBy('n.namespace', 'n.name')
+      .select('n.namespace', 'n.name')
+      .max({ last: 'v.created_at' });
+    return (rows as Array<Record<string, unknown>>).map(r => ({
+      namespace: String(r.namespace),
+      name: String(r.name),
+      at: iso(r.last as DbDate),
+    }));
+  }
+
   /** The stored events of one run, oldest first (what a producer sent, as sent). */
   async eventsOfRun(runId: string): Promise<OpenLineageEvent[]> {
     const rows = await this.db('lineage_events')

@@ -464,6 +464,22 @@ export class QualityStore {
     return out;
   }
 
+  /** Every stored status (products' with port ''), for the discovery index: one read, no reasons. */
+  async allHealthStatuses(): Promise<
+    Array<{ entityRef: string; port: string; status: HealthStatus }>
+  > {
+    const rows = await this.db('data_health').select(
+      'entity_ref',
+      'port',
+      'status',
+    );
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      port: r.port,
+      status: r.status as HealthStatus,
+    }));
+  }
+
   /**
    * Writes a port's or product's health. A new status ends the current history interval and
    * starts one, and opens or closes an incident, all in one transaction; the same status only
@@ -576,6 +592,21 @@ export class QualityStore {
       }
     }
     return result;
+  }
+
+  /** Open incidents per product, over every product (the discovery index). */
+  async countAllOpenIncidents(): Promise<Map<string, number>> {
+    const rows = await this.db('quality_incidents')
+      .where({ status: 'open' })
+      .groupBy('entity_ref')
+      .select('entity_ref')
+      .count({ count: '*' });
+    return new Map(
+      (rows as Array<Record<string, unknown>>).map(r => [
+        String(r.entity_ref),
+        Number(r.count),
+      ]),
+    );
   }
 
   async getSchedules(): Promise<

@@ -279,6 +279,10 @@ const ACCESS_VALUES: readonly DiscoveryAccess[] = [
   'none',
 ];
 
+/** The facets whose values are a closed set. */
+const CLOSED_FACET_VALUES: Partial<Record<DiscoveryFacet, readonly string[]>> =
+  { health: HEALTH_VALUES, access: ACCESS_VALUES };
+
 /** The maximum `limit`. @public */
 export const DISCOVERY_MAX_LIMIT = 500;
 
@@ -302,12 +306,7 @@ export function parseDiscoveryQuery(params: URLSearchParams): DiscoveryQuery {
     if (values.length > 100) {
       throw new DiscoveryQueryError(facet, 'at most 100 values');
     }
-    const allowed: readonly string[] | undefined =
-      facet === 'health'
-        ? HEALTH_VALUES
-        : facet === 'access'
-        ? ACCESS_VALUES
-        : undefined;
+    const allowed: readonly string[] | undefined = CLOSED_FACET_VALUES[facet];
     const bad = allowed && values.find(v => !allowed.includes(v));
     if (bad !== undefined) {
       throw new DiscoveryQueryError(

@@ -1,6 +1,15 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 
+/**
+ * The catalogue's own permission to read an entity, for the data-mesh packages that serve
+ * catalogue data in other shapes (the Data Mesh page's API, the search collator's visibility),
+ * so that they ask exactly what the catalogue asks. Re-exported from
+ * `@backstage/plugin-catalog-common/alpha`.
+ * @public
+ */
+export { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+
 // The resource of these permissions is the DataProduct entity, so the policy can decide with the
 // catalog's own conditions (isEntityOwner) and the catalog evaluates them.
 

@@ -10,6 +10,12 @@ import {
   PipelineSummary,
 } from '../api';
 import { answerLineageQuery, FakeMesh } from './lineageFixtures';
+import {
+  answerDiscoveryQuery,
+  domainOverviewOf,
+  FakeDiscoveryCatalog,
+  makeOnboarding,
+} from './discoveryFixtures';
 
 export {
   answerLineageQuery,
@@ -24,6 +30,19 @@ export {
   qualityEntityRef,
 } from './qualityFixtures';
 export type { FakeQualityOptions } from './qualityFixtures';
+export {
+  answerDiscoveryQuery,
+  domainOverviewOf,
+  exampleDiscoveryCatalog,
+  makeDiscoveryProduct,
+  makeOnboarding,
+  minutesAgo,
+  syntheticDiscoveryCatalog,
+} from './discoveryFixtures';
+export type {
+  FakeDiscoveryCatalog,
+  FakeDiscoveryProduct,
+} from './discoveryFixtures';
 
 /**
  * A DataMeshApi whose methods are jest mocks that fail unless a test overrides them, so a test
@@ -58,6 +77,9 @@ export function fakeDataMeshApi(
     getHealth: unexpected('getHealth'),
     getQualityAlertPreferences: unexpected('getQualityAlertPreferences'),
     setQualityAlertPreferences: unexpected('setQualityAlertPreferences'),
+    searchProducts: unexpected('searchProducts'),
+    getDomainOverview: unexpected('getDomainOverview'),
+    getProductOnboarding: unexpected('getProductOnboarding'),
     ...overrides,
   } as jest.Mocked<DataMeshApi>;
 }
@@ -181,5 +203,33 @@ export function fakePipelineMethods(
       if (!run) throw new Error(`No pipeline run ${id}`);
       return { ...run, logs: options.logs ?? [] };
     }),
+  };
+}
+
+/**
+ * The discovery methods over an in-memory catalogue: searches filter, count facets, sort and page
+ * as the backend does; the domain view groups the products; onboarding answers `makeOnboarding`
+ * (or the given function) for any product.
+ */
+export function fakeDiscoveryMethods(
+  catalog: FakeDiscoveryCatalog,
+  onboarding: (entityRef: string) => ReturnType<typeof makeOnboarding> = () =>
+    makeOnboarding(),
+): Pick<
+  jest.Mocked<DataMeshApi>,
+  'searchProducts' | 'getDomainOverview' | 'getProductOnboarding'
+> {
+  return {
+    searchProducts: jest.fn(async query =>
+      answerDiscoveryQuery(catalog, query),
+    ),
+    getDomainOverview: jest.fn(async () => domainOverviewOf(catalog)),
+    getProductOnboarding: jest.fn(async product =>
+      onboarding(
+        typeof product === 'string'
+          ? product
+          : `dataproduct:${product.namespace ?? 'default'}/${product.name}`,
+      ),
+    ),
   };
 }

@@ -8,6 +8,9 @@ import {
   DeployRequest,
   Deployment,
   DeploymentWithDetails,
+  DiscoveryQuery,
+  DiscoveryResponse,
+  DomainOverview,
   HealthSummary,
   LineageDiffResponse,
   LineageGraphQuery,
@@ -15,6 +18,7 @@ import {
   PipelineRun,
   PipelineRunWithLogs,
   PipelineSummary,
+  ProductOnboarding,
   ProductQuality,
   QualityAlertPreferences,
   QualityHistory,
@@ -23,8 +27,16 @@ import {
 } from './types';
 
 /**
+ * A data product: its entity ref (`dataproduct:default/sales-orders`, or the short
+ * `default/sales-orders`), or its namespace and name.
+ * @public
+ */
+export type DataProductRef = string | { namespace?: string; name: string };
+
+/**
  * The Data Mesh backend, as the frontend sees it: deployments of data products, access
- * agreements to their output ports, lineage, pipelines, and data quality and health.
+ * agreements to their output ports, lineage, pipelines, data quality and health, and discovery
+ * (the Data Mesh page, the domain view, onboarding).
  * @public
  */
 export interface DataMeshApi {
@@ -84,6 +96,16 @@ export interface DataMeshApi {
   setQualityAlertPreferences(
     preferences: QualityAlertPreferences,
   ): Promise<QualityAlertPreferences>;
+
+  /**
+   * The products matching a query of the Data Mesh page, one page of them, with the facet counts
+   * and what each product is to the caller (owner, access granted, requested).
+   */
+  searchProducts(query: DiscoveryQuery): Promise<DiscoveryResponse>;
+  /** Every domain with its products, and the dependencies between products. */
+  getDomainOverview(): Promise<DomainOverview>;
+  /** "How do I use this": per output port, where the data is, its tables, an example query. */
+  getProductOnboarding(product: DataProductRef): Promise<ProductOnboarding>;
 }
 
 /** @public */

@@ -650,4 +650,103 @@ describe('DataMeshClient', () => {
       expect(JSON.parse(String(init?.body))).toEqual({ mode: 'digest' });
     });
   });
+  describe('discovery', () => {
+    const emptyFacets = {
+      domain: [],
+      type: [],
+      owner: [],
+      tag: [],
+      classification: [],
+      health: [],
+      access: [],
+    };
+
+    it('searches products with the parameters the page puts in its address', async () => {
+      const answer = {
+        items: [],
+        totalCount: 0,
+        facets: emptyFacets,
+        indexedAt: '2025-03-01T10:00:00.000Z',
+      };
+      const { client, fetch } = createClient(jsonResponse(200, answer));
+      await expect(
+        client.searchProducts({
+          q: ' customer email ',
+          domain: ['domain:default/sales', 'domain:default/finance'],
+          access: ['owner', 'granted'],
+          sort: 'consumers',
+          order: 'asc',
+          offset: 50,
+          limit: 50,
+        }),
+      ).resolves.toEqual(answer);
+      const url = new URL(String(fetch.mock.calls[0][0]));
+      expect(`${url.origin}${url.pathname}`).toBe(
+        `${baseUrl}/discovery/products`,
+      );
+      expect(url.searchParams.get('q')).toBe('customer email');
+      // Facet values repeat their parameter.
+      expect(url.searchParams.getAll('domain')).toEqual([
+        'domain:default/sales',
+        'domain:default/finance',
+      ]);
+      expect(url.searchParams.getAll('access')).toEqual(['owner', 'granted']);
+      expect(url.searchParams.get('sort')).toBe('consumers');
+      expect(url.searchParams.get('order')).toBe('asc');
+      expect(url.searchParams.get('offset')).toBe('50');
+      expect(url.searchParams.get('limit')).toBe('50');
+    });
+
+    it('sends no query string for an empty query', async () => {
+      const { client, fetch } = createClient(
+        jsonResponse(200, { items: [], totalCount: 0, facets: emptyFacets }),
+      );
+      await client.searchProducts({});
+      expect(fetch).toHaveBeenCalledWith(
+        `${baseUrl}/discovery/products`,
+        undefined,
+      );
+    });
+
+    it('gets the domain overview', async () => {
+      const overview = { domains: [], dependencies: [] };
+      const { client, fetch } = createClient(jsonResponse(200, overview));
+      await expect(client.getDomainOverview()).resolves.toEqual(overview);
+      expect(fetch).toHaveBeenCalledWith(
+        `${baseUrl}/discovery/domains`,
+        undefined,
+      );
+    });
+
+    it.each([
+      ['an entity ref', 'dataproduct:default/sales-orders'],
+      ['a short ref', 'default/sales-orders'],
+      ['a namespace and name', { namespace: 'default', name: 'sales-orders' }],
+      ['a name alone', { name: 'sales-orders' }],
+    ])('gets the onboarding of a product named by %s', async (_how, ref) => {
+      const onboarding = { entityRef: 'dataproduct:default/sales-orders' };
+      const { client, fetch } = createClient(jsonResponse(200, onboarding));
+      await expect(client.getProductOnboarding(ref)).resolves.toEqual(
+        onboarding,
+      );
+      expect(fetch).toHaveBeenCalledWith(
+        `${baseUrl}/discovery/products/default/sales-orders/onboarding`,
+        undefined,
+      );
+    });
+
+    it("throws the backend's error for a bad query", async () => {
+      const { client } = createClient(
+        jsonResponse(400, {
+          error: {
+            name: 'InputError',
+            message: "Invalid discovery query parameter 'sort': 'x'",
+          },
+        }),
+      );
+      await expect(client.searchProducts({})).rejects.toBeInstanceOf(
+        ResponseError,
+      );
+    });
+  });
 });

@@ -1,8 +1,11 @@
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { DATA_PRODUCT_KIND } from '@backstage-data-mesh/plugin-data-mesh-common';
-import { DataMeshApi } from './DataMeshApi';
+import {
+  DATA_PRODUCT_KIND,
+  discoveryQueryToParams,
+} from '@backstage-data-mesh/plugin-data-mesh-common';
+import { DataMeshApi, DataProductRef } from './DataMeshApi';
 import {
   AccessRequest,
   Agreement,
@@ -12,6 +15,9 @@ import {
   DeployRequest,
   Deployment,
   DeploymentWithDetails,
+  DiscoveryQuery,
+  DiscoveryResponse,
+  DomainOverview,
   HealthSummary,
   LineageDiffResponse,
   LineageGraphQuery,
@@ -19,6 +25,7 @@ import {
   PipelineRun,
   PipelineRunWithLogs,
   PipelineSummary,
+  ProductOnboarding,
   ProductQuality,
   QualityAlertPreferences,
   QualityHistory,
@@ -28,12 +35,18 @@ import {
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
-/** `<namespace>/<name>` of a data product's pipeline and quality routes, each part URL-encoded. */
-function productPath(entityRef: string): string {
-  const { namespace, name } = parseEntityRef(entityRef, {
-    defaultKind: DATA_PRODUCT_KIND,
-    defaultNamespace: 'default',
-  });
+/**
+ * `<namespace>/<name>` of a data product's pipeline, quality and onboarding routes, each part
+ * URL-encoded.
+ */
+function productPath(product: DataProductRef): string {
+  const { namespace, name } =
+    typeof product === 'string'
+      ? parseEntityRef(product, {
+          defaultKind: DATA_PRODUCT_KIND,
+          defaultNamespace: 'default',
+        })
+      : { namespace: product.namespace || 'default', name: product.name };
   return `${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
 }
 
@@ -219,6 +232,26 @@ export class DataMeshClient implements DataMeshApi {
       headers: JSON_HEADERS,
       body: JSON.stringify(preferences),
     });
+  }
+
+  async searchProducts(query: DiscoveryQuery): Promise<DiscoveryResponse> {
+    // The page's address and the request share one encoding (repeated facet parameters).
+    const params = discoveryQueryToParams(query).toString();
+    return this.request<DiscoveryResponse>(
+      `/discovery/products${params ? `?${params}` : ''}`,
+    );
+  }
+
+  async getDomainOverview(): Promise<DomainOverview> {
+    return this.request<DomainOverview>('/discovery/domains');
+  }
+
+  async getProductOnboarding(
+    product: DataProductRef,
+  ): Promise<ProductOnboarding> {
+    return this.request<ProductOnboarding>(
+      `/discovery/products/${productPath(product)}/onboarding`,
+    );
   }
 
   private async postAgreementAction(

@@ -62,6 +62,21 @@ export type {
   QualityUnit,
   SloCompliance,
   UnsupportedQualityRule,
+  DiscoverySort,
+  DiscoveryFacet,
+  DiscoveryAccess,
+  DiscoveryQuery,
+  DiscoveryMatch,
+  DiscoveryPort,
+  DiscoveryProduct,
+  DiscoveryFacetValue,
+  DiscoveryResponse,
+  DiscoveryDomain,
+  DomainOverview,
+  OnboardingColumn,
+  OnboardingPort,
+  ProductOnboarding,
+  DataProductSearchDocument,
 } from '@backstage-data-mesh/plugin-data-mesh-common';
 
 /**

@@ -56,6 +56,12 @@ export function datasetKey(namespace: string, name: string) {
 export class ProductDirectory {
   private snapshot?: ProductDirectorySnapshot;
   private loading?: Promise<ProductDirectorySnapshot>;
+  /**
+   * Contracts parsed by the last load, by their entity's uid and etag (else their text): parsing
+   * and validating an ODCS document takes about a millisecond, so a reload parses only what
+   * changed (12,000 contracts take over ten seconds otherwise).
+   */
+  private parsed = new Map<string, OdcsContract | undefined>();
 
   constructor(
     private readonly options: {
@@ -102,14 +108,24 @@ export class ProductDirectory {
       ),
     ]);
     const contracts = new Map<string, OdcsContract>();
+    const parsed = new Map<string, OdcsContract | undefined>();
     for (const api of apis.items) {
-      const parsed = parseOdcsContract(
-        (api.spec as { definition?: unknown } | undefined)?.definition,
-        'spec.definition',
-      );
-      if (parsed.contract)
-        contracts.set(stringifyEntityRef(api), parsed.contract);
+      const definition = (api.spec as { definition?: unknown } | undefined)
+        ?.definition;
+      const { uid, etag } = api.metadata;
+      let key: string | undefined;
+      if (uid && etag) key = `${uid}\u0000${etag}`;
+      else if (typeof definition === 'string') key = definition;
+      let contract: OdcsContract | undefined;
+      if (key !== undefined && this.parsed.has(key)) {
+        contract = this.parsed.get(key);
+      } else {
+        contract = parseOdcsContract(definition, 'spec.definition').contract;
+      }
+      if (key !== undefined) parsed.set(key, contract);
+      if (contract) contracts.set(stringifyEntityRef(api), contract);
     }
+    this.parsed = parsed;
     const snapshot: ProductDirectorySnapshot = {
       products: new Map(),
       datasets: new Map(),

@@ -91,6 +91,7 @@ export function portChecks(
  */
 export class QualityService {
   private readonly running = new Map<string, Promise<void>>();
+  private readonly healthListeners: Array<(entityRef: string) => void> = [];
 
   constructor(
     private readonly options: {
@@ -383,6 +384,14 @@ export class QualityService {
   }
 
   /**
+   * Called when a product's or one of its ports' health changes in this process (a transition,
+   * not every refresh), e.g. so that the discovery index reads health again.
+   */
+  onHealthChanged(listener: (entityRef: string) => void) {
+    this.healthListeners.push(listener);
+  }
+
+  /**
    * Recomputes a product's health from the newest results and runs; records transitions, opens
    * an incident when a port starts failing and closes it on recovery, and notifies once per
    * transition.
@@ -409,6 +418,7 @@ export class QualityService {
     const latest = await store.latestResults([entityRef]);
     const statuses: HealthStatus[] = [];
     const now = new Date();
+    let changed = false;
     for (const port of ports ?? []) {
       const { checks } = portChecks(
         contracts?.[port],
@@ -436,6 +446,7 @@ export class QualityService {
         },
       });
       if (previous !== health.status) {
+        changed = true;
         await this.options.notifier.transition({
           entityRef,
           port,
@@ -446,13 +457,22 @@ export class QualityService {
       }
     }
     const status = productHealth(statuses);
-    await store.putHealth({
+    const previous = await store.putHealth({
       entityRef,
       port: '',
       status,
       reasons: [],
       at: now,
     });
+    if (changed || previous !== status) {
+      for (const listener of this.healthListeners) {
+        try {
+          listener(entityRef);
+        } catch {
+          // A listener's failure is its own.
+        }
+      }
+    }
     return status;
   }
 

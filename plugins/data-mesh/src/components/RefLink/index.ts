@@ -1,1 +1,2 @@
 export { RefLink } from './RefLink';
+export { useEntityPath } from './useEntityPath';

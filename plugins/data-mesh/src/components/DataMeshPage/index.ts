@@ -1,0 +1,3 @@
+export { DataMeshProductsPage } from './DataMeshProductsPage';
+export { DataMeshPageLayout } from './DataMeshPageLayout';
+export type { DataMeshTab } from './DataMeshPageLayout';

@@ -1,0 +1,5 @@
+export {
+  DataProductSearchResultListItem,
+  isDataProductSearchResult,
+} from './DataProductSearchResultItem';
+export type { DataProductSearchResultListItemProps } from './DataProductSearchResultItem';
