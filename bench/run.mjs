@@ -28,6 +28,7 @@ import { runLineageTab } from './lineage-tab/report.mjs';
 import { runHealth } from './health/report.mjs';
 import { runDiscovery } from './discovery/report.mjs';
 import { runDiscoveryPage } from './discovery-page/report.mjs';
+import { forEachEngine, passedOptions } from './lib/report.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH, '..');
@@ -744,10 +745,8 @@ async function runAccess(args) {
 // lineage
 
 async function runLineage(args) {
-  const explicit = option(args, 'engines');
-  const engines = (explicit ?? 'sqlite,postgres').split(',');
   const parts = (option(args, 'parts') ?? 'query,ingest').split(',');
-  const passed = [
+  const passed = passedOptions(args, option, [
     'nodes',
     'edges',
     'queries',
@@ -758,32 +757,25 @@ async function runLineage(args) {
     'ingest-events',
     'concurrency',
     'seed',
-  ].flatMap(name => {
-    const value = option(args, name);
-    return value === undefined ? [] : [`--${name}`, value];
-  });
-  const skipped = {};
-  const results = {};
-  for (const engine of engines) {
-    if (engine === 'postgres' && !process.env[SERVER_ENV]) {
-      const why = `${SERVER_ENV} is not set`;
-      if (explicit) throw new Error(why);
-      console.error(`  postgres: skipped, ${why}`);
-      skipped.postgres = why;
-      continue;
-    }
-    results[engine] = {};
-    for (const part of parts) {
-      console.error(`▶ lineage ${part} on ${engine}`);
-      results[engine][part] = await measure('lineage/measure.ts', [
-        '--engine',
-        engine,
-        '--part',
-        part,
-        ...passed,
-      ]);
-    }
-  }
+  ]);
+  const { engines, skipped, results } = await forEachEngine(
+    args,
+    { option, serverEnv: SERVER_ENV },
+    async engine => {
+      const result = {};
+      for (const part of parts) {
+        console.error(`▶ lineage ${part} on ${engine}`);
+        result[part] = await measure('lineage/measure.ts', [
+          '--engine',
+          engine,
+          '--part',
+          part,
+          ...passed,
+        ]);
+      }
+      return result;
+    },
+  );
   const entries = Object.entries(results);
   const stat4 = s => [
     num(s.p50, 2),

@@ -14,12 +14,16 @@
 //   node --require @backstage/cli/config/nodeTransform.cjs bench/discovery-page/measure.ts \
 //     --out result.json [--runs 10] [--products 5000]
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
-import { chromium } from '@playwright/test';
+import {
+  CHROMIUM,
+  launchChromium,
+  loadEsbuild,
+  quietMachine,
+  serve,
+} from '../lib/browser';
 import { arg, progress, stats, writePartial } from '../lib/measure';
 import type {
   Bench,
@@ -42,8 +46,6 @@ if (!out || !(runs > 0) || !(products > 0)) {
 
 const GOAL_MS = 300;
 const VARIANTS: Variant[] = ['page', 'baseline'];
-const ROOT = path.resolve(__dirname, '../..');
-const CHROMIUM = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The facet changes of each page load, in order: filters pile up, then one is taken back. */
 const CLICKS: FacetClick[] = [
@@ -54,33 +56,6 @@ const CLICKS: FacetClick[] = [
   { name: '+ owner', facet: 'owner', index: 2 },
   { name: 'domain again', facet: 'domain', index: 0 },
 ];
-
-async function quietMachine(): Promise<boolean> {
-  if (maxLoad === undefined) return true;
-  const deadline = Date.now() + 5 * 60_000;
-  while (os.loadavg()[0] >= maxLoad) {
-    if (Date.now() > deadline) return false;
-    await new Promise(resolve => setTimeout(resolve, 5000));
-  }
-  return true;
-}
-
-/** The esbuild of the Backstage CLI (cli-module-build → esbuild-loader → esbuild). */
-function loadEsbuild(): typeof import('esbuild') {
-  const fromRoot = createRequire(path.join(ROOT, 'package.json'));
-  try {
-    const loader = fromRoot.resolve('esbuild-loader', {
-      paths: [
-        path.dirname(
-          fromRoot.resolve('@backstage/cli-module-build/package.json'),
-        ),
-      ],
-    });
-    return createRequire(loader)('esbuild');
-  } catch {
-    return fromRoot('esbuild');
-  }
-}
 
 async function bundle(dir: string) {
   const esbuild = loadEsbuild();
@@ -120,39 +95,6 @@ async function bundle(dir: string) {
   };
 }
 
-function serve(dir: string): Promise<http.Server> {
-  const types: Record<string, string> = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.css': 'text/css',
-  };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const file = path.join(
-      dir,
-      url.pathname === '/' ? 'index.html' : url.pathname,
-    );
-    if (!file.startsWith(dir)) {
-      res.writeHead(403).end();
-      return;
-    }
-    fs.readFile(file, (error, data) => {
-      if (error) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, {
-        'Content-Type': types[path.extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-store',
-      });
-      res.end(data);
-    });
-  });
-  return new Promise(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve(server)),
-  );
-}
-
 interface VariantRun {
   mount: MountResult;
   clicks: InteractionResult[];
@@ -162,18 +104,7 @@ interface VariantRun {
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'discovery-page-bench-'));
   const server = await serve(dir);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const cleanUp = async () => {
     await browser.close().catch(() => {});
     server.close();
@@ -193,7 +124,7 @@ async function main() {
     let notQuiet = 0;
 
     for (let rep = 0; rep < runs; rep++) {
-      if (!(await quietMachine())) notQuiet++;
+      if (!(await quietMachine(maxLoad))) notQuiet++;
       const page = await browser.newPage({
         viewport: { width: 1600, height: 1000 },
       });

@@ -1,5 +1,6 @@
 // discovery, as bench/run.mjs runs it: measure.ts in a child process per engine, then the tables.
 // See bench/README.md, "discovery".
+import { forEachEngine, passedOptions } from '../lib/report.mjs';
 
 const PASSED = ['products', 'runs', 'warmup', 'rebuilds', 'seed'];
 
@@ -9,29 +10,15 @@ const PASSED = ['products', 'runs', 'warmup', 'rebuilds', 'seed'];
  */
 export async function runDiscovery(args, helpers) {
   const { measure, option, table, num, times, serverEnv } = helpers;
-  const explicit = option(args, 'engines');
-  const engines = (explicit ?? 'sqlite,postgres').split(',');
-  const passed = PASSED.flatMap(name => {
-    const value = option(args, name);
-    return value === undefined ? [] : [`--${name}`, value];
-  });
-  const skipped = {};
-  const results = {};
-  for (const engine of engines) {
-    if (engine === 'postgres' && !process.env[serverEnv]) {
-      const why = `${serverEnv} is not set`;
-      if (explicit) throw new Error(why);
-      console.error(`  postgres: skipped, ${why}`);
-      skipped.postgres = why;
-      continue;
-    }
-    console.error(`▶ discovery on ${engine}`);
-    results[engine] = await measure('discovery/measure.ts', [
-      '--engine',
-      engine,
-      ...passed,
-    ]);
-  }
+  const passed = passedOptions(args, option, PASSED);
+  const { engines, skipped, results } = await forEachEngine(
+    args,
+    { option, serverEnv },
+    engine => {
+      console.error(`▶ discovery on ${engine}`);
+      return measure('discovery/measure.ts', ['--engine', engine, ...passed]);
+    },
+  );
   const entries = Object.entries(results);
   const failures = entries.flatMap(([engine, r]) =>
     r.failures.map(f => `${engine}: ${f}`),

@@ -1,6 +1,7 @@
 // health, as bench/run.mjs runs it: measure.ts in a child process per engine, then the tables.
 // Kept here so that run.mjs only needs to list it. See bench/README.md, "health".
 import os from 'node:os';
+import { forEachEngine, passedOptions } from '../lib/report.mjs';
 
 const PASSED = [
   'products',
@@ -22,29 +23,15 @@ const PASSED = [
  */
 export async function runHealth(args, helpers) {
   const { measure, option, table, num, times, serverEnv } = helpers;
-  const explicit = option(args, 'engines');
-  const engines = (explicit ?? 'sqlite,postgres').split(',');
-  const passed = PASSED.flatMap(name => {
-    const value = option(args, name);
-    return value === undefined ? [] : [`--${name}`, value];
-  });
-  const skipped = {};
-  const results = {};
-  for (const engine of engines) {
-    if (engine === 'postgres' && !process.env[serverEnv]) {
-      const why = `${serverEnv} is not set`;
-      if (explicit) throw new Error(why);
-      console.error(`  postgres: skipped, ${why}`);
-      skipped.postgres = why;
-      continue;
-    }
-    console.error(`▶ health on ${engine}`);
-    results[engine] = await measure('health/measure.ts', [
-      '--engine',
-      engine,
-      ...passed,
-    ]);
-  }
+  const passed = passedOptions(args, option, PASSED);
+  const { engines, skipped, results } = await forEachEngine(
+    args,
+    { option, serverEnv },
+    engine => {
+      console.error(`▶ health on ${engine}`);
+      return measure('health/measure.ts', ['--engine', engine, ...passed]);
+    },
+  );
   const entries = Object.entries(results);
   const failures = entries.flatMap(([engine, r]) =>
     r.failures.map(f => `${engine}: ${f}`),

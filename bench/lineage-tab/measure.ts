@@ -14,12 +14,17 @@
 //   node --require @backstage/cli/config/nodeTransform.cjs bench/lineage-tab/measure.ts \
 //     --out result.json [--runs 10] [--nodes 1000] [--edges 1500]
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { chromium } from '@playwright/test';
+import {
+  CHROMIUM,
+  launchChromium,
+  loadEsbuild,
+  quietMachine,
+  serve,
+} from '../lib/browser';
 import { arg, progress, stats, writePartial } from '../lib/measure';
 import type { Bench, InteractionResult, MountResult, Variant } from './page';
 
@@ -37,17 +42,6 @@ if (!out || !(runs > 0) || !(nodes > 1) || !(edges >= nodes - 1)) {
   );
 }
 
-/** Waits until the load average is below maxLoad; false when it did not get there in time. */
-async function quietMachine(): Promise<boolean> {
-  if (maxLoad === undefined) return true;
-  const deadline = Date.now() + 5 * 60_000;
-  while (os.loadavg()[0] >= maxLoad) {
-    if (Date.now() > deadline) return false;
-    await new Promise(resolve => setTimeout(resolve, 5000));
-  }
-  return true;
-}
-
 const GOAL_MS = 1500;
 const VARIANTS: Variant[] = [
   'lineage-worker',
@@ -56,24 +50,6 @@ const VARIANTS: Variant[] = [
   'baseline',
 ];
 const ROOT = path.resolve(__dirname, '../..');
-const CHROMIUM = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** The esbuild of the Backstage CLI (cli-module-build → esbuild-loader → esbuild). */
-function loadEsbuild(): typeof import('esbuild') {
-  const fromRoot = createRequire(path.join(ROOT, 'package.json'));
-  try {
-    const loader = fromRoot.resolve('esbuild-loader', {
-      paths: [
-        path.dirname(
-          fromRoot.resolve('@backstage/cli-module-build/package.json'),
-        ),
-      ],
-    });
-    return createRequire(loader)('esbuild');
-  } catch {
-    return fromRoot('esbuild');
-  }
-}
 
 async function bundle(dir: string) {
   const esbuild = loadEsbuild();
@@ -107,44 +83,15 @@ async function bundle(dir: string) {
 }
 
 /**
- * Serves the bundle, and elkjs's worker script where the view asks for it:
+ * Where the view asks for elkjs's worker script:
  * `new URL('elkjs/lib/elk-worker.min.js', import.meta.url)` is relative to page.js here (esbuild
  * leaves that URL alone; the Backstage CLI's Rspack bundles it as a chunk of its own).
  */
-function serve(dir: string): Promise<http.Server> {
+function workerFiles(): Map<string, string> {
   const workerScript = createRequire(path.join(ROOT, 'package.json')).resolve(
     'elkjs/lib/elk-worker.min.js',
   );
-  const types: Record<string, string> = {
-    '.html': 'text/html',
-    '.js': 'text/javascript',
-    '.css': 'text/css',
-  };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const file =
-      url.pathname === '/elkjs/lib/elk-worker.min.js'
-        ? workerScript
-        : path.join(dir, url.pathname === '/' ? 'index.html' : url.pathname);
-    if (!file.startsWith(dir) && file !== workerScript) {
-      res.writeHead(403).end();
-      return;
-    }
-    fs.readFile(file, (error, data) => {
-      if (error) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, {
-        'Content-Type': types[path.extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-store',
-      });
-      res.end(data);
-    });
-  });
-  return new Promise(resolve =>
-    server.listen(0, '127.0.0.1', () => resolve(server)),
-  );
+  return new Map([['/elkjs/lib/elk-worker.min.js', workerScript]]);
 }
 
 interface VariantRun {
@@ -157,19 +104,8 @@ interface VariantRun {
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lineage-tab-bench-'));
-  const server = await serve(dir);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const server = await serve(dir, workerFiles());
+  const browser = await launchChromium();
   const cleanUp = async () => {
     await browser.close().catch(() => {});
     server.close();
@@ -196,7 +132,7 @@ async function main() {
 
     let notQuiet = 0;
     for (let rep = 0; rep < runs; rep++) {
-      if (!(await quietMachine())) {
+      if (!(await quietMachine(maxLoad))) {
         notQuiet++;
         progress(
           `load average still ${os.loadavg()[0]} after 5 minutes: going on`,

@@ -133,6 +133,28 @@ export interface AccessBackend {
   };
 }
 
+/**
+ * Deploys products as the platform admin, waiting for each deployment; throws with the response
+ * when one does not succeed.
+ */
+export async function deployProducts(
+  backend: AccessBackend,
+  entityRefs: string[],
+): Promise<void> {
+  for (const entityRef of entityRefs) {
+    const res = await backend
+      .as(ADMIN)
+      .post('/deployments?wait=true', { entityRef });
+    if (res.body.deployment?.status !== 'succeeded') {
+      throw new Error(
+        `Deploying ${entityRef} failed: ${res.status} ${JSON.stringify(
+          res.body,
+        ).slice(0, 2000)}`,
+      );
+    }
+  }
+}
+
 export async function startAccessBackend(options: {
   warehouse: SqlClient;
   /** `backend.database` (SQLite in memory by default). */

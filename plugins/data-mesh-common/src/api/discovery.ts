@@ -15,6 +15,17 @@ export const DISCOVERY_SORTS = [
 /** @public */
 export type DiscoverySort = (typeof DISCOVERY_SORTS)[number];
 
+/**
+ * The order of `sort=health`: each status's rank, higher for healthier, so that descending
+ * order lists healthy products first and products of unknown health last. @public
+ */
+export const DISCOVERY_HEALTH_RANK: Readonly<Record<HealthStatus, number>> = {
+  healthy: 3,
+  degraded: 2,
+  failing: 1,
+  unknown: 0,
+};
+
 /** The multi-valued facets, in the order the page shows them. @public */
 export const DISCOVERY_FACETS = [
   'domain',

@@ -4,6 +4,7 @@
 // backend's contract says. Free of Jest and of Node, so that a browser bundle can use it.
 import {
   DISCOVERY_FACETS,
+  DISCOVERY_HEALTH_RANK,
   DiscoveryAccess,
   DiscoveryDomain,
   DiscoveryFacet,
@@ -644,13 +645,6 @@ export function syntheticDiscoveryCatalog(
 // ---------------------------------------------------------------------------------------------
 // The in-memory backend
 
-const HEALTH_RANK: Record<HealthStatus, number> = {
-  healthy: 3,
-  degraded: 2,
-  failing: 1,
-  unknown: 0,
-};
-
 type FacetValues = Record<DiscoveryFacet, string[]>;
 const facetCache = new WeakMap<FakeDiscoveryProduct, FacetValues>();
 
@@ -794,7 +788,8 @@ export function answerDiscoveryQuery(
     relevance: score,
     name: (c: (typeof hits)[number]) =>
       c.product.title.toLocaleLowerCase('en-US'),
-    health: (c: (typeof hits)[number]) => HEALTH_RANK[c.product.health],
+    health: (c: (typeof hits)[number]) =>
+      DISCOVERY_HEALTH_RANK[c.product.health],
     consumers: (c: (typeof hits)[number]) => c.product.consumers,
     freshness: (c: (typeof hits)[number]) =>
       c.product.freshness ? Date.parse(c.product.freshness) : -Infinity,

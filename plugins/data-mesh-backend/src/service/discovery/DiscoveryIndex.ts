@@ -2,6 +2,7 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  DISCOVERY_HEALTH_RANK,
   DiscoveryMatch,
   HealthStatus,
   OdcsSchemaProperty,
@@ -187,13 +188,6 @@ interface CatalogLayer {
   builtAt: number;
   buildMs: number;
 }
-
-export const HEALTH_RANK: Record<HealthStatus, number> = {
-  healthy: 3,
-  degraded: 2,
-  failing: 1,
-  unknown: 0,
-};
 
 function entityRefOr(
   ref: string | undefined,
@@ -535,7 +529,7 @@ export class DiscoveryIndex {
     nameAsc.forEach((product, rank) => {
       nameRank[product] = rank;
     });
-    const healthValue = (i: number) => HEALTH_RANK[health[i]];
+    const healthValue = (i: number) => DISCOVERY_HEALTH_RANK[health[i]];
     const consumersValue = (i: number) => consumers[i];
     const freshnessMs = freshness.map(f => (f ? Date.parse(f) : NaN));
     const freshnessValue = (i: number) => freshnessMs[i];

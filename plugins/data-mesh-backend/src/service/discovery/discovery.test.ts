@@ -25,6 +25,7 @@ import { QualityStore } from '../../database/QualityStore';
 import {
   AccessBackend,
   ADMIN,
+  deployProducts,
   startAccessBackend,
   user,
 } from '../../__testUtils__/accessBackend';
@@ -127,12 +128,7 @@ describe.each(setups.map(s => [s.name, s]))(
         },
         policy: discoveryPolicy,
       });
-      const deployed = await backend
-        .as(ADMIN)
-        .post('/deployments?wait=true', { entityRef: POS });
-      if (deployed.body.deployment?.status !== 'succeeded') {
-        throw new Error(`Deploying failed: ${JSON.stringify(deployed.body)}`);
-      }
+      await deployProducts(backend, [POS]);
       // Written once: freshness.
       const ran = await backend
         .as(ADMIN)

@@ -7,6 +7,7 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   DISCOVERY_FACETS,
+  DISCOVERY_HEALTH_RANK,
   DiscoveryAccess,
   DiscoveryFacet,
   DiscoveryQuery,
@@ -25,7 +26,7 @@ import {
   seedMeshState,
 } from '../../__testUtils__/generatedMesh';
 import { ProductDirectory } from '../lineage/ProductDirectory';
-import { DiscoveryIndex, HEALTH_RANK } from './DiscoveryIndex';
+import { DiscoveryIndex } from './DiscoveryIndex';
 import { DiscoveryRequester, DiscoveryService } from './DiscoveryService';
 
 // Search and facets over a generated mesh of 5,000 products, checked against a brute-force count
@@ -347,7 +348,8 @@ describe.each(databases.eachSupportedId())(
       expect(health).toEqual(
         [...mesh.products].sort(
           (a, b) =>
-            HEALTH_RANK[a.health] - HEALTH_RANK[b.health] || titleOrder(a, b),
+            DISCOVERY_HEALTH_RANK[a.health] - DISCOVERY_HEALTH_RANK[b.health] ||
+            titleOrder(a, b),
         ),
       );
       const freshness = await all({ sort: 'freshness' });

@@ -10,12 +10,10 @@ import {
 import {
   Controls,
   getViewportForBounds,
-  Handle,
   MiniMap,
   NodeProps,
   NodeTypes,
   Panel,
-  Position,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
@@ -31,12 +29,14 @@ import {
   LineageLayoutEngine,
 } from '../LineageContent/layout/elkEngine';
 import {
+  boundsOf,
   HEADER_HEIGHT,
   LineageFlowEdge,
   LineageFlowNode,
   LineageLayout,
   layoutLineageGraph,
 } from '../LineageContent/layout/layoutLineageGraph';
+import { NodeHandles } from '../LineageContent/graph/nodes';
 import { GraphClasses, useGraphStyles } from '../LineageContent/graph/styles';
 import { useEntityPath } from '../RefLink';
 import { DomainGraph, domainGraphOf } from './domainGraph';
@@ -59,26 +59,6 @@ function useDomainGraphContext(): DomainGraphContextValue {
   return value;
 }
 
-function Handles(props: { top?: number }) {
-  const style = props.top === undefined ? undefined : { top: props.top };
-  return (
-    <>
-      <Handle
-        type="target"
-        position={Position.Left}
-        isConnectable={false}
-        style={style}
-      />
-      <Handle
-        type="source"
-        position={Position.Right}
-        isConnectable={false}
-        style={style}
-      />
-    </>
-  );
-}
-
 /** A domain: a frame around its products, or (large meshes) one box with its counts. */
 const DomainNode = memo(function DomainNodeContent(
   props: NodeProps<LineageFlowNode>,
@@ -95,7 +75,7 @@ const DomainNode = memo(function DomainNodeContent(
       }`}
       style={{ borderLeftColor: healthColor(node.health) }}
     >
-      <Handles top={hasChildren ? HEADER_HEIGHT.product / 2 : undefined} />
+      <NodeHandles top={hasChildren ? HEADER_HEIGHT.product / 2 : undefined} />
       <div className={classes.header}>
         <span className={classes.title} title={node.label}>
           {onDomainClick && node.entityRef ? (
@@ -180,7 +160,7 @@ const ProductNode = memo(function ProductNodeContent(
       style={{ borderLeftColor: healthColor(node.health) }}
       title={`${node.label}: ${HEALTH_LABELS[node.health ?? 'unknown'] ?? ''}`}
     >
-      <Handles />
+      <NodeHandles />
       <span className={classes.title}>
         {node.entityRef ? (
           <Link to={entityPath(node.entityRef)}>{node.label}</Link>
@@ -221,22 +201,6 @@ function HealthLegend(props: { classes: GraphClasses }) {
 // Below this zoom, names are too small to read: a graph that does not fit at this zoom opens at
 // it, from its top left corner, with a minimap of the rest.
 const READABLE_ZOOM = 0.8;
-
-/** The bounding box of a layout, in graph coordinates. */
-function boundsOf(layout: LineageLayout) {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const b of layout.boxes.values()) {
-    minX = Math.min(minX, b.x);
-    minY = Math.min(minY, b.y);
-    maxX = Math.max(maxX, b.x + b.width);
-    maxY = Math.max(maxY, b.y + b.height);
-  }
-  if (minX === Infinity) return { x: 0, y: 0, width: 1, height: 1 };
-  return { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
-}
 
 /** @public */
 export interface DomainGraphViewProps {
@@ -287,7 +251,7 @@ function DomainCanvas(props: DomainGraphViewProps) {
     if (!layout) return;
     const width = containerRef.current?.clientWidth || 1000;
     const canvasHeight = containerRef.current?.clientHeight || 560;
-    const bounds = boundsOf(layout);
+    const bounds = boundsOf(layout.boxes.values());
     const fitted = getViewportForBounds(
       bounds,
       width,

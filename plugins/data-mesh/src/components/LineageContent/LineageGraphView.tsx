@@ -25,7 +25,7 @@ import {
   LineageLayoutEngine,
 } from './layout/elkEngine';
 import {
-  Box,
+  boundsOf,
   LineageFlowEdge,
   LineageFlowNode,
   LineageLayout,
@@ -73,21 +73,6 @@ const MIN_READABLE_ZOOM = 0.5;
 const FOCUS_ZOOM = 0.8;
 const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 2;
-
-function boundsOf(boxes: Iterable<Box>): Box {
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (const b of boxes) {
-    minX = Math.min(minX, b.x);
-    minY = Math.min(minY, b.y);
-    maxX = Math.max(maxX, b.x + b.width);
-    maxY = Math.max(maxY, b.y + b.height);
-  }
-  if (minX === Infinity) return { x: 0, y: 0, width: 1, height: 1 };
-  return { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
-}
 
 const plainLabel = (_entityRef: string, label: string) => label;
 const NO_NODES: LineageFlowNode[] = [];

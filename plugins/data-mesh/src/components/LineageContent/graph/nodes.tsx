@@ -31,7 +31,7 @@ function useGraphContext(): GraphContextValue {
  * node is measured, so they must be rendered even though nothing connects by hand here. A
  * container's handles sit at its header (`top`), like the handles given to the layout.
  */
-function NodeHandles(props: { top?: number }) {
+export function NodeHandles(props: { top?: number }) {
   const style = props.top === undefined ? undefined : { top: props.top };
   return (
     <>

@@ -29,6 +29,22 @@ export interface Box {
   height: number;
 }
 
+/** The bounding box of some boxes (a layout's `boxes.values()`), in graph coordinates. */
+export function boundsOf(boxes: Iterable<Box>): Box {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const b of boxes) {
+    minX = Math.min(minX, b.x);
+    minY = Math.min(minY, b.y);
+    maxX = Math.max(maxX, b.x + b.width);
+    maxY = Math.max(maxY, b.y + b.height);
+  }
+  if (minX === Infinity) return { x: 0, y: 0, width: 1, height: 1 };
+  return { x: minX, y: minY, width: maxX - minX, height: maxY - minY };
+}
+
 export interface LineageLayout {
   /** Parents before their children, positions relative to the parent (as xyflow wants them). */
   nodes: LineageFlowNode[];
