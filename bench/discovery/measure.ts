@@ -23,9 +23,7 @@
 //   node --expose-gc --require @backstage/cli/config/nodeTransform.cjs \
 //     bench/discovery/measure.ts --engine sqlite|postgres --out result.json \
 //     [--products 5000] [--runs 200] [--warmup 20] [--rebuilds 5] [--seed N]
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
@@ -41,7 +39,6 @@ import {
 import { databaseServiceFactory } from '@backstage/backend-defaults/database';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { JsonObject } from '@backstage/types';
 import type { DiscoveryResponse } from '@backstage-data-mesh/plugin-data-mesh-common';
 import { Knex } from 'knex';
 import { dataMeshPlugin } from '../../plugins/data-mesh-backend/src/plugin';
@@ -64,7 +61,7 @@ import {
   Stats,
   writePartial,
 } from '../lib/measure';
-import { BenchServer, openBenchServer } from '../lib/postgresServer';
+import { setupBenchDatabase } from '../lib/benchDatabase';
 
 const DATABASE_PREFIX = 'dm_bench_discovery_';
 const RUN_LOCK = 'data-mesh-bench:discovery';
@@ -89,60 +86,16 @@ if (
   );
 }
 
-interface Setup {
-  config: JsonObject;
-  description: Record<string, unknown>;
-  cleanup(): Promise<void>;
-}
-
-async function setupDatabase(): Promise<Setup> {
-  if (engine === 'sqlite') {
-    const dir = fs.mkdtempSync(
-      path.join(os.tmpdir(), 'data-mesh-bench-discovery-'),
-    );
-    return {
-      config: { client: 'better-sqlite3', connection: { directory: dir } },
-      description: {
-        client: 'better-sqlite3',
-        files: dir,
-        note: 'a file per plugin (connection.directory), as Backstage opens it',
-      },
-      async cleanup() {
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const pg: BenchServer = await openBenchServer({
+const setupDatabase = () =>
+  setupBenchDatabase({
+    engine,
+    name: 'discovery',
     runLock: RUN_LOCK,
     databasePrefix: DATABASE_PREFIX,
-    rolePattern: '^dm_bench_discovery_creates_no_roles$',
-    what: 'discovery benchmark',
+    note: {
+      sqlite: 'a file per plugin (connection.directory), as Backstage opens it',
+    },
   });
-  const prefix = `${DATABASE_PREFIX}${process.pid}_`;
-  const { url } = pg;
-  return {
-    config: {
-      client: 'pg',
-      connection: {
-        host: url.hostname,
-        port: Number(url.port || 5432),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-      },
-      prefix,
-    },
-    description: {
-      client: 'pg',
-      serverVersion: pg.version,
-      host: `${url.hostname}:${url.port || 5432}`,
-      databasePrefix: prefix,
-    },
-    async cleanup() {
-      const { databases } = await pg.close();
-      progress(`postgres: dropped the run's ${databases} database(s)`);
-    },
-  };
-}
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
 const round2 = (v: number) => Math.round(v * 100) / 100;

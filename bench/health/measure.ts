@@ -50,8 +50,8 @@ import {
   productHealth,
 } from '../../plugins/data-mesh-backend/src/service/quality/health';
 import { QualityService } from '../../plugins/data-mesh-backend/src/service/quality/QualityService';
+import { setupBenchDatabase } from '../lib/benchDatabase';
 import { arg, memory, progress, stats, writePartial } from '../lib/measure';
-import { BenchServer, openBenchServer } from '../lib/postgresServer';
 
 const DATABASE_PREFIX = 'dm_bench_health_';
 const RUN_LOCK = 'data-mesh-bench:health';
@@ -401,61 +401,19 @@ function openDatabase(config: JsonObject): DatabaseService {
   });
 }
 
-interface Setup {
-  config: JsonObject;
-  description: Record<string, unknown>;
-  cleanup(): Promise<void>;
-}
-
-async function setupDatabase(): Promise<Setup> {
-  if (engine === 'sqlite') {
-    const dir = fs.mkdtempSync(
-      path.join(os.tmpdir(), 'data-mesh-bench-health-'),
-    );
-    return {
-      config: { client: 'better-sqlite3', connection: { directory: dir } },
-      description: {
-        client: 'better-sqlite3',
-        files: dir,
-        note: 'a file per plugin (connection.directory), Backstage defaults: rollback journal, synchronous=FULL, no ANALYZE',
-      },
-      async cleanup() {
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const pg: BenchServer = await openBenchServer({
+const setupDatabase = () =>
+  setupBenchDatabase({
+    engine,
+    name: 'health',
     runLock: RUN_LOCK,
     databasePrefix: DATABASE_PREFIX,
-    rolePattern: '^dm_bench_health_creates_no_roles$',
-    what: 'health benchmark',
+    note: {
+      sqlite:
+        'a file per plugin (connection.directory), Backstage defaults: rollback journal, synchronous=FULL, no ANALYZE',
+      postgres:
+        'ANALYZE after the load (autovacuum would have done it within a minute or so)',
+    },
   });
-  const prefix = `${DATABASE_PREFIX}${process.pid}_`;
-  const { url } = pg;
-  return {
-    config: {
-      client: 'pg',
-      connection: {
-        host: url.hostname,
-        port: Number(url.port || 5432),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-      },
-      prefix,
-    },
-    description: {
-      client: 'pg',
-      serverVersion: pg.version,
-      host: `${url.hostname}:${url.port || 5432}`,
-      databasePrefix: prefix,
-      note: 'ANALYZE after the load (autovacuum would have done it within a minute or so)',
-    },
-    async cleanup() {
-      const { databases } = await pg.close();
-      progress(`postgres: dropped the run's ${databases} database(s)`);
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

@@ -44,8 +44,8 @@ import { ProductDirectory } from '../../plugins/data-mesh-backend/src/service/li
 // The backend (catalogue, permissions, notifications…) is imported by the ingest part only, so
 // that the query process's memory is the lineage code's and the database driver's.
 import type { AccessBackend } from '../../plugins/data-mesh-backend/src/__testUtils__/accessBackend';
+import { setupBenchDatabase } from '../lib/benchDatabase';
 import { arg, memory, Memory, progress, writePartial } from '../lib/measure';
-import { BenchServer, openBenchServer } from '../lib/postgresServer';
 import {
   ClientResult,
   ClientTask,
@@ -124,62 +124,13 @@ function openDatabase(config: JsonObject): DatabaseService {
   });
 }
 
-interface Setup {
-  /** `backend.database` of the run. */
-  config: JsonObject;
-  description: Record<string, unknown>;
-  cleanup(): Promise<void>;
-}
-
-async function setupDatabase(kind: string): Promise<Setup> {
-  if (engine === 'sqlite') {
-    const dir = fs.mkdtempSync(
-      path.join(os.tmpdir(), `data-mesh-bench-lineage-${kind}-`),
-    );
-    return {
-      config: { client: 'better-sqlite3', connection: { directory: dir } },
-      description: {
-        client: 'better-sqlite3',
-        files: dir,
-        note: 'a file per plugin (connection.directory), Backstage defaults: rollback journal, synchronous=FULL',
-      },
-      async cleanup() {
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const pg: BenchServer = await openBenchServer({
+const setupDatabase = (kind: string) =>
+  setupBenchDatabase({
+    engine: engine!,
+    name: `lineage-${kind}`,
     runLock: RUN_LOCK,
     databasePrefix: DATABASE_PREFIX,
-    // No roles: a pattern that matches none.
-    rolePattern: '^dm_bench_lineage_creates_no_roles$',
-    what: 'lineage benchmark',
   });
-  const prefix = `${DATABASE_PREFIX}${process.pid}_`;
-  const { url } = pg;
-  return {
-    config: {
-      client: 'pg',
-      connection: {
-        host: url.hostname,
-        port: Number(url.port || 5432),
-        user: decodeURIComponent(url.username),
-        password: decodeURIComponent(url.password),
-      },
-      prefix,
-    },
-    description: {
-      client: 'pg',
-      serverVersion: pg.version,
-      host: `${url.hostname}:${url.port || 5432}`,
-      databasePrefix: prefix,
-    },
-    async cleanup() {
-      const { databases } = await pg.close();
-      progress(`postgres: dropped the run's ${databases} database(s)`);
-    },
-  };
-}
 
 /** Times each call of the store's read methods (the index refresh and the query details). */
 function meterStore(store: LineageStore) {
